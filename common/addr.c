@@ -1,0 +1,60 @@
+#include "addr.h"
+
+#include <string.h>
+#include <wsutil/inet_addr.h>
+
+void pktan_addr_set_ipv4(pktan_addr *addr, const void *four_bytes)
+{
+    memset(addr, 0, sizeof *addr);
+    addr->family = PKTAN_AF_IPV4;
+    memcpy(addr->bytes, four_bytes, 4);
+}
+
+void pktan_addr_set_ipv6(pktan_addr *addr, const void *sixteen_bytes)
+{
+    memset(addr, 0, sizeof *addr);
+    addr->family = PKTAN_AF_IPV6;
+    memcpy(addr->bytes, sixteen_bytes, 16);
+}
+
+gboolean pktan_addr_parse(const char *text, pktan_addr *addr)
+{
+    ws_in4_addr v4;
+    ws_in6_addr v6;
+
+    memset(addr, 0, sizeof *addr);
+    if (text == NULL)
+        return FALSE;
+    if (ws_inet_pton4(text, &v4)) {
+        pktan_addr_set_ipv4(addr, &v4);
+        return TRUE;
+    }
+    if (ws_inet_pton6(text, &v6)) {
+        pktan_addr_set_ipv6(addr, &v6);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+const char *pktan_addr_to_str(const pktan_addr *addr, char *buf)
+{
+    switch (addr->family) {
+    case PKTAN_AF_IPV4:
+        return ws_inet_ntop4(addr->bytes, buf, PKTAN_ADDR_STRLEN);
+    case PKTAN_AF_IPV6:
+        return ws_inet_ntop6(addr->bytes, buf, PKTAN_ADDR_STRLEN);
+    default:
+        g_strlcpy(buf, "-", PKTAN_ADDR_STRLEN);
+        return buf;
+    }
+}
+
+int pktan_addr_cmp(const pktan_addr *a, const pktan_addr *b)
+{
+    return memcmp(a, b, sizeof *a);
+}
+
+gboolean pktan_addr_equal(const pktan_addr *a, const pktan_addr *b)
+{
+    return memcmp(a, b, sizeof *a) == 0;
+}

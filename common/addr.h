@@ -1,0 +1,32 @@
+/* Binary IPv4/IPv6 addresses: what taps hand us, hashed and compared as bytes.
+ * Text exists only at draw time (pktan_addr_to_str). */
+#ifndef PKTAN_ADDR_H
+#define PKTAN_ADDR_H
+
+#include <glib.h>
+
+enum { PKTAN_AF_NONE = 0, PKTAN_AF_IPV4 = 4, PKTAN_AF_IPV6 = 6 };
+
+/* Longest text form: an IPv6 address with an embedded IPv4 tail, plus NUL. */
+#define PKTAN_ADDR_STRLEN 46
+
+/* Plain bytes with no padding holes, so a key of it can be hashed and
+ * compared with memcmp. IPv4 uses the first 4 bytes; the rest stay zero. */
+typedef struct {
+    guint8 family;
+    guint8 bytes[16];
+} pktan_addr;
+
+void pktan_addr_set_ipv4(pktan_addr *addr, const void *four_bytes);
+void pktan_addr_set_ipv6(pktan_addr *addr, const void *sixteen_bytes);
+
+/* Accepts dotted IPv4 or IPv6 text; FALSE (addr cleared) on anything else. */
+gboolean pktan_addr_parse(const char *text, pktan_addr *addr);
+
+/* Writes the text form into buf (PKTAN_ADDR_STRLEN bytes) and returns buf. */
+const char *pktan_addr_to_str(const pktan_addr *addr, char *buf);
+
+int pktan_addr_cmp(const pktan_addr *a, const pktan_addr *b);
+gboolean pktan_addr_equal(const pktan_addr *a, const pktan_addr *b);
+
+#endif

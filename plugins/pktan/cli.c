@@ -1,0 +1,103 @@
+/* -z pktan,REPORT[,OPTION=VALUE]...[,FILTER]
+ *
+ * One handler serves every prefix: the argument is parsed whole by the
+ * core's parser, so a misspelt report, option or value gets the same one
+ * line on standard error. The bare "pktan" prefix catches reports no other
+ * prefix matches (tshark tries longer registered prefixes first). */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <wireshark.h>
+#include <epan/stat_tap_ui.h>
+#include <epan/tap.h>
+
+#include "compat.h"
+#include "report_args.h"
+
+typedef void (*report_start_fn)(const pktan_args *args);
+
+/* Reports not yet written have no entry and say so. */
+static const report_start_fn report_starts[PKTAN_REPORT_COUNT] = {
+    [PKTAN_REPORT_RTT] = NULL,
+    [PKTAN_REPORT_CONN] = NULL,
+    [PKTAN_REPORT_UNEXPECTED] = NULL,
+    [PKTAN_REPORT_DESTS] = NULL,
+};
+
+/* tshark's own -z handlers end the same way: one line, then exit. */
+static G_NORETURN void die(const char *message)
+{
+    fprintf(stderr, "pktan: %s\n", message);
+    exit(EXIT_FAILURE);
+}
+
+/* Compiles the filter the way the report's tap will, so a bad filter is
+ * reported before any work. Returns NULL or a one-line error to g_free. */
+static char *check_filter(const char *arg, const char *filter)
+{
+    static int probe;
+    GString *error;
+    char *message;
+
+    if (filter == NULL)
+        return NULL;
+    error = register_tap_listener("frame", &probe, filter, TL_REQUIRES_NOTHING,
+                                  NULL, NULL, NULL, NULL);
+    if (error == NULL) {
+        remove_tap_listener(&probe);
+        return NULL;
+    }
+    g_strdelimit(error->str, "\r\n", ' ');
+    message = g_strdup_printf("-z %s: invalid display filter '%s': %s", arg,
+                              filter, g_strstrip(error->str));
+    g_string_free(error, TRUE);
+    return message;
+}
+
+static pktan_stat_init_result cli_init(const char *arg, void *userdata _U_)
+{
+    pktan_args args;
+    char *error;
+    report_start_fn start;
+
+    if (!pktan_args_parse(arg, &args, &error))
+        die(error);
+    error = check_filter(arg, args.filter);
+    if (error)
+        die(error);
+    start = report_starts[args.report];
+    if (start == NULL) {
+        error = g_strdup_printf("%s: not implemented yet", pktan_report_cli(args.report));
+        die(error);
+    }
+    start(&args);
+    pktan_args_clear(&args);
+    PKTAN_STAT_INIT_RETURN(TRUE);
+}
+
+static stat_tap_ui report_uis[PKTAN_REPORT_COUNT + 1];
+
+void pktan_cli_register(void)
+{
+    static const char *const titles[PKTAN_REPORT_COUNT] = {
+        [PKTAN_REPORT_RTT] = "PktAn Handshake RTT",
+        [PKTAN_REPORT_CONN] = "PktAn Connection Outcomes",
+        [PKTAN_REPORT_UNEXPECTED] = "PktAn Unexpected Protocols",
+        [PKTAN_REPORT_DESTS] = "PktAn Destinations and Ports",
+    };
+
+    for (int r = 0; r <= PKTAN_REPORT_COUNT; r++) {
+        stat_tap_ui *ui = &report_uis[r];
+        gboolean catch_all = r == PKTAN_REPORT_COUNT;
+
+        ui->group = REGISTER_STAT_GROUP_GENERIC;
+        ui->title = catch_all ? "PktAn" : titles[r];
+        ui->cli_string = catch_all ? PKTAN_CLI_PREFIX : pktan_report_cli((pktan_report_kind)r);
+        ui->tap_init_cb = cli_init;
+        ui->nparams = 0;
+        ui->params = NULL;
+        register_stat_tap_ui(ui, NULL);
+    }
+}

@@ -1,0 +1,51 @@
+/* Every difference between the Wireshark releases pktan builds for (4.0 to
+ * 4.6) lives here and nowhere else. Code elsewhere uses the names below.
+ *
+ *   API point                      4.0 / 4.2        4.4              4.6
+ *   plugin_describe() + WS_PLUGIN_ -                 required         required
+ *     DESC_* flags (wsutil/plugins.h)
+ *   stats_tree_register*() returns void             stats_tree_cfg * stats_tree_cfg *
+ *   stat_tap_ui init callback      void             void             bool
+ *
+ * 4.2 has no Debian suite to build in; its column follows the 4.2 headers
+ * (plugin_describe arrived in 4.4, the bool init callback in 4.6). */
+#ifndef PKTAN_COMPAT_H
+#define PKTAN_COMPAT_H
+
+#include <ws_version.h>
+
+#define PKTAN_WS_AT_LEAST(major, minor)                                    \
+    (WIRESHARK_VERSION_MAJOR > (major) ||                                  \
+     (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
+
+/* plugin_describe(): 4.4 asks each plugin what kinds of thing it registers
+ * and lists them in -G plugins and About > Plugins. Expands to nothing
+ * before 4.4, so the flag names need not exist there. */
+#if PKTAN_WS_AT_LEAST(4, 4)
+#include <wsutil/plugins.h>
+#define PKTAN_DEFINE_PLUGIN_DESCRIBE(flags)                                \
+    WS_DLL_PUBLIC uint32_t plugin_describe(void);                          \
+    uint32_t plugin_describe(void) { return (flags); }
+#else
+#define PKTAN_DEFINE_PLUGIN_DESCRIBE(flags)
+#endif
+
+/* The stat_tap_ui init callback ("-z" handler): bool in 4.6, void before.
+ * Write handlers as
+ *     static pktan_stat_init_result f(const char *arg, void *userdata)
+ *     { ...; PKTAN_STAT_INIT_RETURN(TRUE); } */
+#if PKTAN_WS_AT_LEAST(4, 6)
+typedef bool pktan_stat_init_result;
+#define PKTAN_STAT_INIT_RETURN(ok) return (ok)
+#else
+typedef void pktan_stat_init_result;
+#define PKTAN_STAT_INIT_RETURN(ok) do { (void)(ok); return; } while (0)
+#endif
+
+/* stats_tree_register_plugin(): void in 4.0/4.2, returns the tree's
+ * configuration from 4.4; pktan does not need it, and a cast to void fits
+ * both. */
+#define pktan_stats_tree_register_plugin(...)                              \
+    ((void)stats_tree_register_plugin(__VA_ARGS__))
+
+#endif

@@ -1,0 +1,33 @@
+/* Wireshark's entry points for the pktan plugin: version, the protocol that
+ * carries pktan's preferences and packet marks, and the -z handlers. */
+#define WS_BUILD_DLL
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/tap.h>
+
+#include "cli.h"
+#include "compat.h"
+#include "pktan_version.h"
+
+WS_DLL_PUBLIC_DEF const gchar plugin_version[] = PKTAN_VERSION;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+
+WS_DLL_PUBLIC void plugin_register(void);
+PKTAN_DEFINE_PLUGIN_DESCRIBE(WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER)
+
+static int proto_pktan = -1;
+
+static void register_protocol(void)
+{
+    proto_pktan = proto_register_protocol("PktAn capture analyses", "PKTAN", "pktan");
+}
+
+void plugin_register(void)
+{
+    static const proto_plugin protocol = {register_protocol, NULL};
+    static const tap_plugin taps = {pktan_cli_register};
+
+    proto_register_plugin(&protocol);
+    tap_register_plugin(&taps);
+}

@@ -1,0 +1,125 @@
+/* Binary addresses and direction-free conversation keys. */
+#include <glib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "flow_key.h"
+
+static pktan_addr addr(const char *text)
+{
+    pktan_addr a;
+    if (!pktan_addr_parse(text, &a))
+        g_error("cannot parse %s", text);
+    return a;
+}
+
+static void test_addr_text(void)
+{
+    static const char *const good[] = {"10.0.0.1", "0.0.0.0", "255.255.255.255",
+                                       "2001:db8::1", "::1", "fe80::1:2:3:4", "::ffff:10.0.0.1"};
+    static const char *const bad[] = {"", "10.0.0", "10.0.0.1.2", "300.1.1.1", "2001:db8:::1",
+                                      "host", "10.0.0.1/24", " 10.0.0.1"};
+    char buf[PKTAN_ADDR_STRLEN];
+    pktan_addr a;
+
+    for (gsize i = 0; i < G_N_ELEMENTS(good); i++) {
+        a = addr(good[i]);
+        g_assert_cmpstr(pktan_addr_to_str(&a, buf), ==, good[i]);
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_false(pktan_addr_parse(bad[i], &a));
+        g_assert_cmpint(a.family, ==, PKTAN_AF_NONE);
+    }
+    g_assert_false(pktan_addr_parse(NULL, &a));
+    g_assert_cmpstr(pktan_addr_to_str(&a, buf), ==, "-");
+}
+
+static void test_addr_binary(void)
+{
+    static const guint8 v4[4] = {192, 0, 2, 7};
+    static const guint8 v6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 9};
+    pktan_addr a, b;
+    char buf[PKTAN_ADDR_STRLEN];
+
+    pktan_addr_set_ipv4(&a, v4);
+    g_assert_cmpstr(pktan_addr_to_str(&a, buf), ==, "192.0.2.7");
+    g_assert_true(pktan_addr_equal(&a, &(pktan_addr){0}) == FALSE);
+    b = addr("192.0.2.7");
+    g_assert_true(pktan_addr_equal(&a, &b));
+    g_assert_cmpuint(pktan_addr_hash(&a), ==, pktan_addr_hash(&b));
+
+    pktan_addr_set_ipv6(&a, v6);
+    g_assert_cmpstr(pktan_addr_to_str(&a, buf), ==, "2001:db8::9");
+    /* An IPv4 address never equals the IPv6 address with the same bytes. */
+    memset(&b, 0, sizeof b);
+    pktan_addr_set_ipv6(&b, (guint8[16]){192, 0, 2, 7});
+    a = addr("192.0.2.7");
+    g_assert_false(pktan_addr_equal(&a, &b));
+    g_assert_cmpint(pktan_addr_cmp(&a, &b), <, 0);
+}
+
+static void test_flow_key_directions(void)
+{
+    pktan_addr client = addr("10.0.0.1"), server = addr("10.0.0.2");
+    pktan_flow_key k1, k2, k3;
+    gboolean swapped1, swapped2;
+
+    swapped1 = pktan_flow_key_make(&k1, PKTAN_IPPROTO_TCP, &client, 40000, &server, 80);
+    swapped2 = pktan_flow_key_make(&k2, PKTAN_IPPROTO_TCP, &server, 80, &client, 40000);
+    g_assert_true(pktan_flow_key_equal(&k1, &k2));
+    g_assert_cmpuint(pktan_flow_key_hash(&k1), ==, pktan_flow_key_hash(&k2));
+    g_assert_cmpint(swapped1, !=, swapped2);
+
+    /* Same endpoints, other transport: another conversation. */
+    pktan_flow_key_make(&k3, PKTAN_IPPROTO_UDP, &client, 40000, &server, 80);
+    g_assert_false(pktan_flow_key_equal(&k1, &k3));
+
+    /* Same addresses, ports swapped between hosts: another conversation. */
+    pktan_flow_key_make(&k3, PKTAN_IPPROTO_TCP, &client, 80, &server, 40000);
+    g_assert_false(pktan_flow_key_equal(&k1, &k3));
+
+    /* Same host both ends (loopback): ports decide the order. */
+    swapped1 = pktan_flow_key_make(&k1, PKTAN_IPPROTO_TCP, &client, 5000, &client, 6000);
+    swapped2 = pktan_flow_key_make(&k2, PKTAN_IPPROTO_TCP, &client, 6000, &client, 5000);
+    g_assert_true(pktan_flow_key_equal(&k1, &k2));
+    g_assert_false(swapped1);
+    g_assert_true(swapped2);
+}
+
+static void test_flow_key_in_hash_table(void)
+{
+    GHashTable *table = g_hash_table_new_full(pktan_flow_key_hash, pktan_flow_key_equal, g_free, NULL);
+    pktan_addr a = addr("2001:db8::1"), b = addr("2001:db8::2");
+
+    for (guint16 port = 1000; port < 3000; port++) {
+        pktan_flow_key *k = g_new(pktan_flow_key, 1);
+        pktan_flow_key_make(k, PKTAN_IPPROTO_TCP, &a, port, &b, 443);
+        g_hash_table_insert(table, k, GUINT_TO_POINTER((guint)port));
+    }
+    g_assert_cmpuint(g_hash_table_size(table), ==, 2000);
+    for (guint16 port = 1000; port < 3000; port++) {
+        pktan_flow_key k;
+        pktan_flow_key_make(&k, PKTAN_IPPROTO_TCP, &b, 443, &a, port);
+        g_assert_cmpuint(GPOINTER_TO_UINT(g_hash_table_lookup(table, &k)), ==, port);
+    }
+    g_hash_table_destroy(table);
+}
+
+static void test_hash_bytes(void)
+{
+    /* FNV-1a 32-bit reference values. */
+    g_assert_cmpuint(pktan_hash_bytes("", 0), ==, 0x811c9dc5u);
+    g_assert_cmpuint(pktan_hash_bytes("a", 1), ==, 0xe40c292cu);
+    g_assert_cmpuint(pktan_hash_bytes("foobar", 6), ==, 0xbf9cf968u);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/addr/text", test_addr_text);
+    g_test_add_func("/addr/binary", test_addr_binary);
+    g_test_add_func("/flow_key/directions", test_flow_key_directions);
+    g_test_add_func("/flow_key/hash_table", test_flow_key_in_hash_table);
+    g_test_add_func("/flow_key/hash_bytes", test_hash_bytes);
+    return g_test_run();
+}
