@@ -1,0 +1,16 @@
+# cmake -P uninstall.cmake: removes what `cmake --install` recorded in
+# install_manifest.txt (honouring DESTDIR as the install did).
+set(manifest "${CMAKE_CURRENT_BINARY_DIR}/install_manifest.txt")
+if(NOT EXISTS "${manifest}")
+  message(FATAL_ERROR "No ${manifest}: nothing was installed from this build folder")
+endif()
+file(STRINGS "${manifest}" installed)
+foreach(f IN LISTS installed)
+  set(path "$ENV{DESTDIR}${f}")
+  if(EXISTS "${path}" OR IS_SYMLINK "${path}")
+    file(REMOVE "${path}")
+    message(STATUS "Removed ${path}")
+  else()
+    message(STATUS "Not present: ${path}")
+  endif()
+endforeach()
