@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it:
+#   1. the normal build (-Wall -Wextra -Werror) with every test: unit,
+#      integration (real tshark), gui (wireshark-qt under Xvfb), captures
+#      (the recorded corpus), perf (the synthetic generator);
+#   2. the AddressSanitizer + UndefinedBehaviorSanitizer build with the unit
+#      and integration tests.
+# Installs the Debian packages it needs first (as root).
+#
+# Usage: bash tests/run.sh [normal|sanitize]...   (default: both)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc)
+
+bash "$top/packaging/deps.sh" build run test
+
+run_config() {
+  local dir=$1 labels=$2; shift 2
+  cmake -S "$top" -B "$dir" -DBUILD_TESTING=ON -DPKTAN_WERROR=ON "$@"
+  cmake --build "$dir" --parallel "$jobs"
+  (cd "$dir" && ctest --output-on-failure --timeout 900 ${labels:+-L "$labels"})
+}
+
+for config in "${@:-normal sanitize}"; do
+  for c in $config; do
+    case "$c" in
+      normal) run_config "$top/build" "" ;;
+      sanitize) run_config "$top/build-sanitize" "unit|integration" \
+                  -DPKTAN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug ;;
+      *) echo "tests/run.sh: unknown configuration '$c' (normal or sanitize)" >&2; exit 2 ;;
+    esac
+  done
+done
