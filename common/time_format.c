@@ -17,12 +17,23 @@ const char *pktan_format_seconds(pktan_ns ns, char *buf)
     return buf;
 }
 
+/* ns / unit with three decimals, rounded half away from zero. */
+static const char *format_thousandths(pktan_ns ns, guint64 unit, char *buf)
+{
+    guint64 mag = magnitude(ns);
+    guint64 step = unit / 1000;
+    guint64 n = mag / step + (mag % step >= step / 2);
+    snprintf(buf, PKTAN_TIME_STRLEN, "%s%" G_GUINT64_FORMAT ".%03" G_GUINT64_FORMAT,
+             ns < 0 && n != 0 ? "-" : "", n / 1000, n % 1000);
+    return buf;
+}
+
+const char *pktan_format_seconds_short(pktan_ns ns, char *buf)
+{
+    return format_thousandths(ns, (guint64)PKTAN_NS_PER_SEC, buf);
+}
+
 const char *pktan_format_ms(pktan_ns ns, char *buf)
 {
-    /* Rounded to the nearest microsecond, halves away from zero. */
-    guint64 mag = magnitude(ns);
-    guint64 us = mag / 1000 + (mag % 1000 >= 500);
-    snprintf(buf, PKTAN_TIME_STRLEN, "%s%" G_GUINT64_FORMAT ".%03" G_GUINT64_FORMAT,
-             ns < 0 && us != 0 ? "-" : "", us / 1000, us % 1000);
-    return buf;
+    return format_thousandths(ns, 1000000, buf);
 }

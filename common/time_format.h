@@ -14,6 +14,9 @@ typedef gint64 pktan_ns;
 /* Seconds with nine decimals: "0.030512000", "-1.000000001" (JSON, CSV). */
 const char *pktan_format_seconds(pktan_ns ns, char *buf);
 
+/* Seconds with three decimals: "12.346" (text tables). */
+const char *pktan_format_seconds_short(pktan_ns ns, char *buf);
+
 /* Milliseconds with three decimals: "30.512" (text tables). */
 const char *pktan_format_ms(pktan_ns ns, char *buf);
 

@@ -6,8 +6,11 @@
  * prefix matches (tshark tries longer registered prefixes first). */
 #include "cli.h"
 
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <wireshark.h>
 #include <epan/stat_tap_ui.h>
@@ -15,21 +18,25 @@
 
 #include "compat.h"
 #include "report_args.h"
-
-typedef void (*report_start_fn)(const pktan_args *args);
+#include "reports.h"
 
 /* Reports not yet written have no entry and say so. */
-static const report_start_fn report_starts[PKTAN_REPORT_COUNT] = {
+static const pktan_report_start_fn report_starts[PKTAN_REPORT_COUNT] = {
     [PKTAN_REPORT_RTT] = NULL,
     [PKTAN_REPORT_CONN] = NULL,
     [PKTAN_REPORT_UNEXPECTED] = NULL,
-    [PKTAN_REPORT_DESTS] = NULL,
+    [PKTAN_REPORT_DESTS] = pktan_dests_start,
 };
 
-/* tshark's own -z handlers end the same way: one line, then exit. */
-static G_NORETURN void die(const char *message)
+void pktan_fail(const char *format, ...)
 {
-    fprintf(stderr, "pktan: %s\n", message);
+    va_list ap;
+
+    fputs("pktan: ", stderr);
+    va_start(ap, format);
+    vfprintf(stderr, format, ap);
+    va_end(ap);
+    fputc('\n', stderr);
     exit(EXIT_FAILURE);
 }
 
@@ -56,24 +63,35 @@ static char *check_filter(const char *arg, const char *filter)
     return message;
 }
 
+/* Standard output, or out=PATH opened now so that a path that cannot be
+ * written stops the run before any work. */
+static FILE *open_output(const char *arg, const pktan_args *args)
+{
+    FILE *out;
+
+    if (args->out_path == NULL)
+        return stdout;
+    out = fopen(args->out_path, "w");
+    if (out == NULL)
+        pktan_fail("-z %s: cannot write out=%s: %s", arg, args->out_path, g_strerror(errno));
+    return out;
+}
+
 static pktan_stat_init_result cli_init(const char *arg, void *userdata _U_)
 {
-    pktan_args args;
+    pktan_args *args = g_new(pktan_args, 1);
     char *error;
-    report_start_fn start;
+    pktan_report_start_fn start;
 
-    if (!pktan_args_parse(arg, &args, &error))
-        die(error);
-    error = check_filter(arg, args.filter);
+    if (!pktan_args_parse(arg, args, &error))
+        pktan_fail("%s", error);
+    error = check_filter(arg, args->filter);
     if (error)
-        die(error);
-    start = report_starts[args.report];
-    if (start == NULL) {
-        error = g_strdup_printf("%s: not implemented yet", pktan_report_cli(args.report));
-        die(error);
-    }
-    start(&args);
-    pktan_args_clear(&args);
+        pktan_fail("%s", error);
+    start = report_starts[args->report];
+    if (start == NULL)
+        pktan_fail("%s: not implemented yet", pktan_report_cli(args->report));
+    start(args, open_output(arg, args));
     PKTAN_STAT_INIT_RETURN(TRUE);
 }
 

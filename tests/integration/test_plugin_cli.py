@@ -10,6 +10,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from wireshark_user import WiresharkUser, write_empty_pcap, env_setting  # noqa: E402
 
 REPORTS = ("rtt", "conn", "unexpected", "dests")
+NOT_YET_WRITTEN = ("rtt", "conn", "unexpected")
 user = None
 capture = None
 
@@ -97,7 +98,7 @@ class ReportsNotYetWritten(unittest.TestCase):
     """Until a report exists, its prefix says so and fails; no fake report."""
 
     def test_each_report_says_not_implemented(self):
-        for report in REPORTS:
+        for report in NOT_YET_WRITTEN:
             proc = user.tshark("-r", capture, "-q", "-z", f"pktan,{report}")
             self.assertNotEqual(proc.returncode, 0)
             self.assertEqual(proc.stderr.strip(), f"pktan: pktan,{report}: not implemented yet")

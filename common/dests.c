@@ -1,0 +1,261 @@
+#include "dests.h"
+
+#include <string.h>
+
+/* memcmp equality and byte hashing need a key without padding holes. */
+_Static_assert(sizeof(pktan_dest_key) == 17 + 1 + 2 + 1 + 1,
+               "pktan_dest_key must have no padding");
+
+enum { SIDE_UNKNOWN, SIDE_LO, SIDE_HI };
+
+/* A conversation of the servers view. */
+typedef struct {
+    pktan_flow_key key;
+    guint8 has_port;
+    guint8 server_side;     /* SIDE_*: from a SYN or SYN/ACK */
+    guint8 first_dst_side;  /* SIDE_*: where the first packet went */
+    guint64 packets;
+    guint64 bytes;
+    pktan_ns first;
+    pktan_ns last;
+} conversation;
+
+struct pktan_dests {
+    pktan_dests_view view;
+    GHashTable *rows;          /* pktan_dest_row (key first) -> itself */
+    GHashTable *conversations; /* conversation (key first) -> itself */
+};
+
+void pktan_dest_key_make(pktan_dest_key *key, const pktan_addr *addr,
+                         guint8 ip_proto, gboolean has_port, guint16 port)
+{
+    memset(key, 0, sizeof *key);
+    key->addr = *addr;
+    key->ip_proto = ip_proto;
+    key->has_port = has_port ? 1 : 0;
+    key->port = has_port ? port : 0;
+}
+
+static guint dest_key_hash(gconstpointer key)
+{
+    return pktan_hash_bytes(key, sizeof(pktan_dest_key));
+}
+
+static gboolean dest_key_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(pktan_dest_key)) == 0;
+}
+
+pktan_dests *pktan_dests_new(pktan_dests_view view)
+{
+    pktan_dests *d = g_new0(pktan_dests, 1);
+    d->view = view;
+    d->rows = g_hash_table_new_full(dest_key_hash, dest_key_equal, NULL, g_free);
+    d->conversations = g_hash_table_new_full(pktan_flow_key_hash, pktan_flow_key_equal,
+                                             NULL, g_free);
+    return d;
+}
+
+void pktan_dests_free(pktan_dests *d)
+{
+    if (d == NULL)
+        return;
+    g_hash_table_destroy(d->rows);
+    g_hash_table_destroy(d->conversations);
+    g_free(d);
+}
+
+void pktan_dests_reset(pktan_dests *d)
+{
+    g_hash_table_remove_all(d->rows);
+    g_hash_table_remove_all(d->conversations);
+}
+
+static pktan_dest_row *row_for(GHashTable *rows, const pktan_dest_key *key, pktan_ns when)
+{
+    pktan_dest_row *row = g_hash_table_lookup(rows, key);
+    if (row == NULL) {
+        row = g_new0(pktan_dest_row, 1);
+        row->key = *key;
+        row->first = row->last = when;
+        g_hash_table_insert(rows, &row->key, row);
+    }
+    return row;
+}
+
+static void stretch(pktan_ns *first, pktan_ns *last, pktan_ns when)
+{
+    if (when < *first)
+        *first = when;
+    if (when > *last)
+        *last = when;
+}
+
+void pktan_dests_add_packet(pktan_dests *d, const pktan_dest_key *key,
+                            guint32 bytes, pktan_ns when)
+{
+    pktan_dest_row *row = row_for(d->rows, key, when);
+    row->packets++;
+    row->bytes += bytes;
+    stretch(&row->first, &row->last, when);
+}
+
+void pktan_dests_add_conversation_packet(pktan_dests *d, const pktan_dest_key *src,
+                                         const pktan_dest_key *dst,
+                                         pktan_server_hint hint,
+                                         guint32 bytes, pktan_ns when)
+{
+    pktan_flow_key key;
+    gboolean src_is_hi = pktan_flow_key_make(&key, src->ip_proto, &src->addr, src->port,
+                                             &dst->addr, dst->port);
+    guint8 src_side = src_is_hi ? SIDE_HI : SIDE_LO;
+    guint8 dst_side = src_is_hi ? SIDE_LO : SIDE_HI;
+    conversation *c = g_hash_table_lookup(d->conversations, &key);
+
+    if (c == NULL) {
+        c = g_new0(conversation, 1);
+        c->key = key;
+        c->has_port = src->has_port;
+        c->first_dst_side = dst_side;
+        c->first = c->last = when;
+        g_hash_table_insert(d->conversations, &c->key, c);
+    }
+    if (hint == PKTAN_SERVER_HINT_DST)
+        c->server_side = dst_side;
+    else if (hint == PKTAN_SERVER_HINT_SRC)
+        c->server_side = src_side;
+    c->packets++;
+    c->bytes += bytes;
+    stretch(&c->first, &c->last, when);
+}
+
+/* The server of a conversation: the side a SYN went to (or a SYN/ACK came
+ * from); else the lower port, as well-known ports are the low ones; else,
+ * for equal ports and portless transports, where the first packet went. */
+static guint8 server_side(const conversation *c)
+{
+    if (c->server_side != SIDE_UNKNOWN)
+        return c->server_side;
+    if (c->has_port && c->key.lo_port != c->key.hi_port)
+        return c->key.lo_port < c->key.hi_port ? SIDE_LO : SIDE_HI;
+    return c->first_dst_side;
+}
+
+/* Folds the conversations into per-server rows (d->rows). */
+static void build_server_rows(pktan_dests *d)
+{
+    GHashTableIter it;
+    gpointer value;
+
+    g_hash_table_remove_all(d->rows);
+    g_hash_table_iter_init(&it, d->conversations);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        const conversation *c = value;
+        gboolean lo = server_side(c) == SIDE_LO;
+        pktan_dest_key key;
+        pktan_dest_row *row;
+
+        pktan_dest_key_make(&key, lo ? &c->key.lo_addr : &c->key.hi_addr,
+                            c->key.transport, c->has_port,
+                            lo ? c->key.lo_port : c->key.hi_port);
+        row = row_for(d->rows, &key, c->first);
+        row->packets += c->packets;
+        row->bytes += c->bytes;
+        row->conversations++;
+        stretch(&row->first, &row->last, c->first);
+        stretch(&row->first, &row->last, c->last);
+    }
+}
+
+/* ---- sorting -------------------------------------------------------------- */
+
+static int cmp_u64_desc(guint64 a, guint64 b)
+{
+    return (a < b) - (a > b);
+}
+
+static int cmp_rows(const pktan_dest_row *a, const pktan_dest_row *b, pktan_sort sort)
+{
+    int c;
+    if (sort == PKTAN_SORT_BYTES) {
+        if ((c = cmp_u64_desc(a->bytes, b->bytes)) != 0)
+            return c;
+    }
+    if ((c = cmp_u64_desc(a->packets, b->packets)) != 0)
+        return c;
+    if ((c = cmp_u64_desc(a->bytes, b->bytes)) != 0)
+        return c;
+    return memcmp(&a->key, &b->key, sizeof a->key);
+}
+
+static gint cmp_port_rows(gconstpointer pa, gconstpointer pb, gpointer sort)
+{
+    return cmp_rows(*(const pktan_dest_row *const *)pa, *(const pktan_dest_row *const *)pb,
+                    (pktan_sort)GPOINTER_TO_INT(sort));
+}
+
+static gint cmp_groups(gconstpointer pa, gconstpointer pb, gpointer sort)
+{
+    const pktan_dest_group *a = *(const pktan_dest_group *const *)pa;
+    const pktan_dest_group *b = *(const pktan_dest_group *const *)pb;
+    return cmp_rows(&a->total, &b->total, (pktan_sort)GPOINTER_TO_INT(sort));
+}
+
+static void free_group(gpointer p)
+{
+    pktan_dest_group *g = p;
+    g_ptr_array_free(g->ports, TRUE);
+    g_free(g);
+}
+
+pktan_dests_table *pktan_dests_table_build(pktan_dests *d, pktan_sort sort)
+{
+    pktan_dests_table *t = g_new0(pktan_dests_table, 1);
+    GHashTable *by_addr = g_hash_table_new(pktan_addr_hash, pktan_addr_key_equal);
+    GHashTableIter it;
+    gpointer value;
+
+    if (d->view == PKTAN_VIEW_SERVERS)
+        build_server_rows(d);
+
+    t->groups = g_ptr_array_new_with_free_func(free_group);
+    g_hash_table_iter_init(&it, d->rows);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        const pktan_dest_row *row = value;
+        pktan_dest_group *g = g_hash_table_lookup(by_addr, &row->key.addr);
+
+        if (g == NULL) {
+            g = g_new0(pktan_dest_group, 1);
+            g->ports = g_ptr_array_new();
+            pktan_dest_key_make(&g->total.key, &row->key.addr, 0, FALSE, 0);
+            g->total.first = row->first;
+            g->total.last = row->last;
+            g_hash_table_insert(by_addr, &g->total.key.addr, g);
+            g_ptr_array_add(t->groups, g);
+        }
+        g_ptr_array_add(g->ports, (gpointer)row);
+        g->total.packets += row->packets;
+        g->total.bytes += row->bytes;
+        g->total.conversations += row->conversations;
+        stretch(&g->total.first, &g->total.last, row->first);
+        stretch(&g->total.first, &g->total.last, row->last);
+        t->packets += row->packets;
+        t->bytes += row->bytes;
+    }
+    g_hash_table_destroy(by_addr);
+
+    for (guint i = 0; i < t->groups->len; i++) {
+        pktan_dest_group *g = g_ptr_array_index(t->groups, i);
+        g_ptr_array_sort_with_data(g->ports, cmp_port_rows, GINT_TO_POINTER(sort));
+    }
+    g_ptr_array_sort_with_data(t->groups, cmp_groups, GINT_TO_POINTER(sort));
+    return t;
+}
+
+void pktan_dests_table_free(pktan_dests_table *t)
+{
+    if (t == NULL)
+        return;
+    g_ptr_array_free(t->groups, TRUE);
+    g_free(t);
+}

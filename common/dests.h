@@ -1,0 +1,88 @@
+/* Destinations and Ports: packets and bytes per destination address,
+ * transport and port, aggregated on binary keys (O(1) per packet); rows,
+ * order and names are made only when a report is drawn.
+ *
+ * Two views (spec.md):
+ *   packets  each packet counted at its destination, as Wireshark's
+ *            Statistics > IPv4/IPv6 > Destinations and Ports does;
+ *   servers  one row per server endpoint, each conversation's packets in
+ *            both directions counted there. */
+#ifndef PKTAN_DESTS_H
+#define PKTAN_DESTS_H
+
+#include <glib.h>
+#include "addr.h"
+#include "flow_key.h"
+#include "report_args.h"
+#include "time_format.h"
+
+/* A transport endpoint as the report groups it. ip_proto is the IP
+ * protocol number (6 TCP, 17 UDP, 132 SCTP, 1 ICMP...); has_port is 0 for
+ * transports without ports, whose port is then 0. No padding holes. */
+typedef struct {
+    pktan_addr addr;
+    guint8 ip_proto;
+    guint16 port;
+    guint8 has_port;
+    guint8 reserved;
+} pktan_dest_key;
+
+void pktan_dest_key_make(pktan_dest_key *key, const pktan_addr *addr,
+                         guint8 ip_proto, gboolean has_port, guint16 port);
+
+typedef struct {
+    pktan_dest_key key;
+    guint64 packets;
+    guint64 bytes;
+    guint64 conversations; /* servers view only */
+    pktan_ns first;        /* relative to the capture's first packet */
+    pktan_ns last;
+} pktan_dest_row;
+
+/* What a packet says about its conversation's server (servers view). */
+typedef enum {
+    PKTAN_SERVER_HINT_NONE,
+    PKTAN_SERVER_HINT_DST,  /* a TCP SYN: the destination is the server */
+    PKTAN_SERVER_HINT_SRC,  /* a TCP SYN/ACK: the source is the server */
+} pktan_server_hint;
+
+typedef struct pktan_dests pktan_dests;
+
+pktan_dests *pktan_dests_new(pktan_dests_view view);
+void pktan_dests_free(pktan_dests *dests);
+/* Forgets every packet (Wireshark retaps from the start). */
+void pktan_dests_reset(pktan_dests *dests);
+
+/* packets view: one packet to key. */
+void pktan_dests_add_packet(pktan_dests *dests, const pktan_dest_key *key,
+                            guint32 bytes, pktan_ns when);
+
+/* servers view: one packet from src to dst (ports in the keys' port fields,
+ * ip_proto and has_port equal in both). */
+void pktan_dests_add_conversation_packet(pktan_dests *dests,
+                                         const pktan_dest_key *src,
+                                         const pktan_dest_key *dst,
+                                         pktan_server_hint hint,
+                                         guint32 bytes, pktan_ns when);
+
+/* ---- draw time ---------------------------------------------------------- */
+
+/* One destination address with its transport/port rows. */
+typedef struct {
+    pktan_dest_row total;  /* key.addr set; ip_proto/port zero */
+    GPtrArray *ports;      /* of const pktan_dest_row *, sorted */
+} pktan_dest_group;
+
+typedef struct {
+    GPtrArray *groups;     /* of pktan_dest_group *, sorted */
+    guint64 packets;       /* totals over every row */
+    guint64 bytes;
+} pktan_dests_table;
+
+/* Builds the sorted table (sort: PKTAN_SORT_BYTES or packets otherwise;
+ * ties by address, transport, port). Rows point into dests: free the table
+ * before dests changes. */
+pktan_dests_table *pktan_dests_table_build(pktan_dests *dests, pktan_sort sort);
+void pktan_dests_table_free(pktan_dests_table *table);
+
+#endif

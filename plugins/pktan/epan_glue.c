@@ -1,0 +1,71 @@
+#include "epan_glue.h"
+
+#include <string.h>
+
+#include <epan/addr_resolv.h>
+#include <epan/ipproto.h>
+
+#include "flow_key.h"
+
+gboolean pktan_addr_from_address(const address *in, pktan_addr *out)
+{
+    if (in->type == AT_IPv4 && in->len == 4) {
+        pktan_addr_set_ipv4(out, in->data);
+        return TRUE;
+    }
+    if (in->type == AT_IPv6 && in->len == 16) {
+        pktan_addr_set_ipv6(out, in->data);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+pktan_ns pktan_ns_from_nstime(const nstime_t *t)
+{
+    return (pktan_ns)t->secs * PKTAN_NS_PER_SEC + t->nsecs;
+}
+
+guint8 pktan_ip_proto_of_port_type(port_type ptype)
+{
+    switch (ptype) {
+    case PT_TCP:
+        return PKTAN_IPPROTO_TCP;
+    case PT_UDP:
+        return PKTAN_IPPROTO_UDP;
+    case PT_SCTP:
+        return PKTAN_IPPROTO_SCTP;
+    case PT_DCCP:
+        return IP_PROTO_DCCP;
+    default:
+        return 0;
+    }
+}
+
+static port_type port_type_of_ip_proto(guint8 ip_proto)
+{
+    switch (ip_proto) {
+    case PKTAN_IPPROTO_TCP:
+        return PT_TCP;
+    case PKTAN_IPPROTO_UDP:
+        return PT_UDP;
+    case PKTAN_IPPROTO_SCTP:
+        return PT_SCTP;
+    case IP_PROTO_DCCP:
+        return PT_DCCP;
+    default:
+        return PT_NONE;
+    }
+}
+
+static const char *transport_name(guint8 ip_proto, void *ctx _U_)
+{
+    return ipprotostr(ip_proto);
+}
+
+static const char *service_name(guint8 ip_proto, guint16 port, void *ctx _U_)
+{
+    port_type pt = port_type_of_ip_proto(ip_proto);
+    return pt == PT_NONE ? NULL : try_serv_name_lookup(pt, port);
+}
+
+const pktan_namer pktan_epan_namer = {transport_name, service_name, NULL};

@@ -1,0 +1,24 @@
+/* Translations between Wireshark's types and the core's binary ones, and
+ * the names only Wireshark knows (transports, services). */
+#ifndef PKTAN_EPAN_GLUE_H
+#define PKTAN_EPAN_GLUE_H
+
+#include <epan/address.h>
+#include <wsutil/nstime.h>
+
+#include "addr.h"
+#include "report_context.h"
+#include "time_format.h"
+
+/* FALSE for addresses that are not IPv4 or IPv6. */
+gboolean pktan_addr_from_address(const address *in, pktan_addr *out);
+
+pktan_ns pktan_ns_from_nstime(const nstime_t *t);
+
+/* The IP protocol number of a port type (PT_TCP -> 6), or 0. */
+guint8 pktan_ip_proto_of_port_type(port_type ptype);
+
+/* Transport and service names from Wireshark's tables. */
+extern const pktan_namer pktan_epan_namer;
+
+#endif

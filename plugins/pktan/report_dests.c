@@ -1,0 +1,167 @@
+/* -z pktan,dests: listens on the ip and ipv6 taps, as Wireshark's own
+ * Destinations and Ports does, and hands binary keys to the core. */
+#include <wireshark.h>
+#include <epan/epan.h>
+#include <epan/packet.h>
+#include <epan/tap.h>
+#include <epan/dissectors/packet-ip.h>
+#include <epan/dissectors/packet-tcp.h>
+
+#include "dests.h"
+#include "dests_report.h"
+#include "epan_glue.h"
+#include "reports.h"
+
+typedef struct dests_report dests_report;
+
+/* One per tap: register_tap_listener identifies listeners by tapdata. */
+typedef struct {
+    dests_report *report;
+    gboolean ipv6;
+} ip_listener;
+
+struct dests_report {
+    pktan_args *args;
+    FILE *out;
+    pktan_dests *dests;
+    int tcp_tap;
+    int listeners;  /* registered listeners; the last one's finish frees */
+    ip_listener v4;
+    ip_listener v6;
+};
+
+/* The protocol after this IP header, from the header's tap data. */
+static guint8 header_protocol(const ip_listener *l, const void *data)
+{
+    return l->ipv6 ? ((const ws_ip6 *)data)->ip6_nxt : ((const ws_ip4 *)data)->ip_proto;
+}
+
+static const address *header_address(const ip_listener *l, const void *data, gboolean source)
+{
+    if (l->ipv6)
+        return source ? &((const ws_ip6 *)data)->ip6_src : &((const ws_ip6 *)data)->ip6_dst;
+    return source ? &((const ws_ip4 *)data)->ip_src : &((const ws_ip4 *)data)->ip_dst;
+}
+
+/* packets view: the destination, transport and port Wireshark's
+ * Destinations and Ports reads from pinfo once the frame is dissected. */
+static void count_packet(dests_report *r, const ip_listener *l, packet_info *pinfo,
+                         const void *data)
+{
+    pktan_addr dst, src;
+    pktan_dest_key key;
+    guint8 transport = pktan_ip_proto_of_port_type(pinfo->ptype);
+
+    if (!pktan_addr_from_address(&pinfo->net_dst, &dst))
+        return;
+    if (r->args->has_host &&
+        (!pktan_addr_from_address(&pinfo->net_src, &src) || !pktan_addr_equal(&src, &r->args->host)))
+        return;
+    if (transport)
+        pktan_dest_key_make(&key, &dst, transport, TRUE, (guint16)pinfo->destport);
+    else
+        pktan_dest_key_make(&key, &dst, header_protocol(l, data), FALSE, 0);
+    pktan_dests_add_packet(r->dests, &key, pinfo->fd->pkt_len, pktan_ns_from_nstime(&pinfo->rel_ts));
+}
+
+static pktan_server_hint tcp_server_hint(const dests_report *r)
+{
+    const struct tcpheader *th = fetch_tapped_data(r->tcp_tap, 0);
+
+    if (th == NULL || !(th->th_flags & TH_SYN))
+        return PKTAN_SERVER_HINT_NONE;
+    return (th->th_flags & TH_ACK) ? PKTAN_SERVER_HINT_SRC : PKTAN_SERVER_HINT_DST;
+}
+
+/* servers view: the conversation of this IP header, both directions. */
+static void count_conversation(dests_report *r, const ip_listener *l, packet_info *pinfo,
+                               const void *data)
+{
+    pktan_addr src, dst;
+    pktan_dest_key from, to;
+    guint8 proto = header_protocol(l, data);
+    gboolean has_ports = proto != 0 && pktan_ip_proto_of_port_type(pinfo->ptype) == proto;
+
+    if (!pktan_addr_from_address(header_address(l, data, TRUE), &src) ||
+        !pktan_addr_from_address(header_address(l, data, FALSE), &dst))
+        return;
+    if (r->args->has_host && !pktan_addr_equal(&src, &r->args->host) &&
+        !pktan_addr_equal(&dst, &r->args->host))
+        return;
+    pktan_dest_key_make(&from, &src, proto, has_ports, (guint16)pinfo->srcport);
+    pktan_dest_key_make(&to, &dst, proto, has_ports, (guint16)pinfo->destport);
+    pktan_dests_add_conversation_packet(r->dests, &from, &to,
+                                        proto == PKTAN_IPPROTO_TCP && has_ports
+                                            ? tcp_server_hint(r) : PKTAN_SERVER_HINT_NONE,
+                                        pinfo->fd->pkt_len, pktan_ns_from_nstime(&pinfo->rel_ts));
+}
+
+static tap_packet_status dests_packet(void *tapdata, packet_info *pinfo,
+                                      epan_dissect_t *edt _U_, const void *data,
+                                      tap_flags_t flags _U_)
+{
+    ip_listener *l = tapdata;
+
+    if (l->report->args->view == PKTAN_VIEW_SERVERS)
+        count_conversation(l->report, l, pinfo, data);
+    else
+        count_packet(l->report, l, pinfo, data);
+    return TAP_PACKET_REDRAW;
+}
+
+static void dests_reset(void *tapdata)
+{
+    ip_listener *l = tapdata;
+    pktan_dests_reset(l->report->dests);
+}
+
+static void dests_draw(void *tapdata)
+{
+    dests_report *r = ((ip_listener *)tapdata)->report;
+    pktan_report_context ctx = {r->args, r->out, epan_get_version(), &pktan_epan_namer};
+
+    pktan_dests_report_write(r->dests, &ctx);
+    fflush(r->out);
+}
+
+/* Each listener's finish runs when Wireshark removes it; the last frees. */
+static void dests_finish(void *tapdata)
+{
+    dests_report *r = ((ip_listener *)tapdata)->report;
+
+    if (--r->listeners > 0)
+        return;
+    if (r->out != stdout)
+        fclose(r->out);
+    pktan_dests_free(r->dests);
+    pktan_args_clear(r->args);
+    g_free(r->args);
+    g_free(r);
+}
+
+void pktan_dests_start(pktan_args *args, FILE *out)
+{
+    dests_report *r = g_new0(dests_report, 1);
+    GString *error;
+
+    r->args = args;
+    r->out = out;
+    r->dests = pktan_dests_new(args->view);
+    r->tcp_tap = find_tap_id("tcp");
+    r->v4 = (ip_listener){r, FALSE};
+    r->v6 = (ip_listener){r, TRUE};
+
+    /* The ip listener resets and draws the report; both count packets. */
+    error = register_tap_listener("ip", &r->v4, args->filter, TL_REQUIRES_NOTHING,
+                                  dests_reset, dests_packet, dests_draw, dests_finish);
+    if (error == NULL) {
+        r->listeners++;
+        error = register_tap_listener("ipv6", &r->v6, args->filter, TL_REQUIRES_NOTHING,
+                                      NULL, dests_packet, NULL, dests_finish);
+    }
+    if (error == NULL)
+        r->listeners++;
+    if (error)
+        pktan_fail("-z %s: cannot register tap listener: %s", pktan_report_cli(args->report),
+                   error->str);
+}

@@ -1,0 +1,214 @@
+"""-z pktan,dests against Wireshark's own Destinations and Ports
+(-z dests,tree and -z ipv6_dests,tree) on every recorded capture and on a
+generated 10 000-connection capture; view=servers and host= against the
+captures' ground truth sidecars and tshark's packet counts."""
+import csv
+import glob
+import io
+import json
+import os
+import subprocess
+import sys
+import unittest
+from collections import Counter, defaultdict
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from wireshark_user import WiresharkUser, env_setting  # noqa: E402
+
+# Wireshark's port_type_to_str() names; transports without ports are "NONE".
+WIRESHARK_PORT_TYPES = {"TCP", "UDP", "SCTP", "DCCP"}
+user = None
+captures = []
+
+
+def setUpModule():
+    global user, captures
+    user = WiresharkUser()
+    user.install()
+    source = env_setting("PKTAN_SOURCE_DIR")
+    for pcap in sorted(glob.glob(os.path.join(source, "captures", "*.pcap*"))):
+        staged = user.stage_file(pcap)
+        sidecar = os.path.splitext(pcap)[0] + ".json"
+        truth = json.load(open(sidecar)) if os.path.exists(sidecar) else None
+        captures.append((staged, truth))
+    generated = os.path.join(user.stage, "gen10k.pcap")
+    subprocess.run([env_setting("PKTAN_GEN"), "--connections", "10000", "--seed", "7",
+                    "--out", generated, "--truth", os.path.join(user.stage, "gen10k.json")],
+                   check=True, capture_output=True)
+    os.chmod(generated, 0o644)
+    captures.append((generated, None))
+
+
+def tearDownModule():
+    user.cleanup()
+
+
+def wireshark_dests(path, tree):
+    """{(address, port type, port): packets} from a Destinations and Ports tree."""
+    proc = user.tshark("-r", path, "-q", "-z", f"{tree},tree")
+    assert proc.returncode == 0, proc.stderr
+    counts, address, ptype = {}, None, None
+    in_body = False
+    for line in proc.stdout.splitlines():
+        if line.startswith("---"):
+            in_body = not in_body
+            continue
+        if not in_body or not line.strip():
+            continue
+        depth = len(line) - len(line.lstrip(" "))
+        if depth == 0:  # the root, "Destinations and Ports"
+            continue
+        name, count = line.split()[0], int(line.split()[1])
+        if depth == 1:
+            address = name
+        elif depth == 2:
+            ptype = name
+        elif depth == 3:
+            counts[(address, ptype, int(name))] = count
+    return counts
+
+
+def pktan_json(path, *options):
+    proc = user.tshark("-r", path, "-q", "-z", ",".join(("pktan,dests", "format=json") + options))
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def as_wireshark_rows(report):
+    """Our rows keyed the way Wireshark's tree keys them."""
+    rows = {}
+    for dest in report["destinations"]:
+        for port in dest["ports"]:
+            ptype = port["transport"] if port["transport"] in WIRESHARK_PORT_TYPES else "NONE"
+            key = (dest["address"], ptype, port["port"])
+            rows[key] = rows.get(key, 0) + port["packets"]
+    return rows
+
+
+def tshark_count(path, display_filter):
+    proc = user.tshark("-r", path, "-Y", display_filter, "-T", "fields", "-e", "frame.number")
+    assert proc.returncode == 0, proc.stderr
+    return len(proc.stdout.split())
+
+
+class PacketsViewEqualsWireshark(unittest.TestCase):
+    def test_every_capture(self):
+        self.assertGreater(len(captures), 10)
+        for path, _ in captures:
+            with self.subTest(capture=os.path.basename(path)):
+                ours = as_wireshark_rows(pktan_json(path))
+                v4 = {k: v for k, v in ours.items() if ":" not in k[0]}
+                v6 = {k: v for k, v in ours.items() if ":" in k[0]}
+                wireshark_v4 = wireshark_dests(path, "dests")
+                wireshark_v6 = wireshark_dests(path, "ipv6_dests")
+                self.assertTrue(wireshark_v4 or wireshark_v6, "Wireshark counted nothing")
+                self.assertEqual(v4, wireshark_v4)
+                self.assertEqual(v6, wireshark_v6)
+
+    def test_text_csv_json_agree(self):
+        path = next(p for p, t in captures if t and t["scenario"] == "http")
+        report = pktan_json(path)
+        proc = user.tshark("-r", path, "-q", "-z", "pktan,dests,format=csv")
+        rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+        self.assertEqual(sum(int(r["packets"]) for r in rows), report["packets"])
+        self.assertEqual(sum(int(r["bytes"]) for r in rows), report["bytes"])
+        self.assertEqual(report["packets"], tshark_count(path, "ip or ipv6"))
+        text = user.tshark("-r", path, "-q", "-z", "pktan,dests").stdout
+        self.assertIn(f"{report['packets']} packets, {report['bytes']} bytes", text)
+        for dest in report["destinations"]:
+            self.assertIn(dest["address"], text)
+
+
+class ServersView(unittest.TestCase):
+    def test_servers_are_the_sidecars_servers(self):
+        checked = 0
+        for path, truth in captures:
+            if not truth or not truth.get("connections"):
+                continue
+            with self.subTest(capture=os.path.basename(path)):
+                expected = Counter((c["server"], c["transport"].upper(), c["server_port"])
+                                   for c in truth["connections"])
+                report = pktan_json(path, "view=servers")
+                self.assertEqual(report["view"], "servers")
+                got = Counter()
+                for dest in report["destinations"]:
+                    for port in dest["ports"]:
+                        if port["transport"] in ("TCP", "UDP"):
+                            got[(dest["address"], port["transport"], port["port"])] += \
+                                port["conversations"]
+                # Every connection the script made, on its server endpoint;
+                # a client port never appears as a server.
+                self.assertEqual(got, expected)
+                packets = sum(p["packets"] for d in report["destinations"] for p in d["ports"]
+                              if p["transport"] in ("TCP", "UDP"))
+                self.assertEqual(packets, tshark_count(
+                    path, "(tcp or udp) and not icmp and not icmpv6"))
+                checked += 1
+        self.assertGreater(checked, 5)
+
+
+class HostOption(unittest.TestCase):
+    def test_only_packets_sent_by_host(self):
+        for path, truth in captures:
+            if not truth or truth["scenario"] != "http":
+                continue
+            with self.subTest(capture=os.path.basename(path)):
+                client = truth["client"]
+                report = pktan_json(path, f"host={client}")
+                self.assertEqual(report["host"], client)
+                field = "ipv6.src" if ":" in client else "ip.src"
+                self.assertEqual(report["packets"], tshark_count(path, f"{field}=={client}"))
+                self.assertNotIn(client, [d["address"] for d in report["destinations"]])
+                self.assertIn(truth["server"], [d["address"] for d in report["destinations"]])
+
+    def test_servers_view_with_host_keeps_both_directions(self):
+        path, truth = next((p, t) for p, t in captures if t and t["scenario"] == "http")
+        report = pktan_json(path, "view=servers", f"host={truth['client']}")
+        self.assertEqual([d["address"] for d in report["destinations"]], [truth["server"]])
+        self.assertEqual(report["packets"], tshark_count(path, "tcp"))
+
+
+class OptionsAndFilter(unittest.TestCase):
+    def test_display_filter_and_sort_and_top(self):
+        path = captures[-1][0]  # the generated capture: many destinations
+        full = pktan_json(path)
+        only_rdp = pktan_json(path, "tcp.port==3389")
+        self.assertEqual(only_rdp["filter"], "tcp.port==3389")
+        self.assertEqual(only_rdp["packets"], tshark_count(path, "(ip or ipv6) and tcp.port==3389"))
+        self.assertLess(only_rdp["packets"], full["packets"])
+        by_bytes = pktan_json(path, "sort=bytes")
+        sizes = [d["bytes"] for d in by_bytes["destinations"]]
+        self.assertEqual(sizes, sorted(sizes, reverse=True))
+        counts = [d["packets"] for d in full["destinations"]]
+        self.assertEqual(counts, sorted(counts, reverse=True))
+        text = user.tshark("-r", path, "-q", "-z", "pktan,dests,top=3").stdout
+        more = len(full["destinations"]) - 3
+        self.assertIn(f"... {more} more destinations not shown", text)
+
+    def test_out_path(self):
+        path = captures[0][0]
+        out = os.path.join(user.home, "dests.json")
+        proc = user.tshark("-r", path, "-q", "-z", f"pktan,dests,format=json,out={out}")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout, "")
+        proc = user.run(["cat", out])
+        self.assertEqual(json.loads(proc.stdout)["report"], "dests")
+
+    def test_unwritable_out_path(self):
+        proc = user.tshark("-r", captures[0][0], "-q", "-z", "pktan,dests,out=/nonexistent/x.json")
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertEqual(len(proc.stderr.strip().splitlines()), 1, proc.stderr)
+        self.assertIn("out=/nonexistent/x.json", proc.stderr)
+
+    def test_json_envelope(self):
+        report = pktan_json(captures[0][0])
+        for key in ("report", "pktan_version", "wireshark_version", "filter", "view", "host",
+                    "destinations"):
+            self.assertIn(key, report)
+        self.assertEqual(report["pktan_version"], env_setting("PKTAN_VERSION"))
+        self.assertIsNone(report["filter"])
+        self.assertIsNone(report["host"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
