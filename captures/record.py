@@ -37,12 +37,10 @@ import select
 import shutil
 import signal
 import socket
-import ssl
 import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -52,8 +50,14 @@ NS_C, NS_W, NS_S = "pktan-pc", "pktan-pw", "pktan-ps"
 IF_C, IF_WC, IF_WS, IF_S = "c0", "wc", "ws", "s0"
 MAC = {IF_C: "02:99:00:00:00:01", IF_S: "02:99:00:00:00:02",
        IF_WC: "02:99:00:00:01:01", IF_WS: "02:99:00:00:01:02"}
-ADDR = {4: {"client": "10.99.0.1", "server": "10.99.0.2", "plen": 24},
+# client2 is a second (secondary, IPv4 only) client address, used only by the
+# second BitTorrent leecher: Transmission treats every peer from one IP
+# address as one peer. (A second IPv6 address would win the kernel's source
+# address selection for every other connection.)
+ADDR = {4: {"client": "10.99.0.1", "server": "10.99.0.2", "plen": 24,
+            "client2": "10.99.0.3"},
         6: {"client": "fd00:99::1", "server": "fd00:99::2", "plen": 64}}
+CLIENT_SYN_RETRIES = 2
 ICMP_PORT_UNREACH = {4: {"type": 3, "code": 3}, 6: {"type": 1, "code": 4}}
 
 APT_ENV = dict(os.environ, DEBIAN_FRONTEND="noninteractive",
@@ -191,6 +195,15 @@ def setup_topology():
             sysctl(ns, "net.ipv6.conf.%s.dad_transmits" % scope, 0)
             sysctl(ns, "net.ipv6.conf.%s.router_solicitations" % scope, 0)
             sysctl(ns, "net.ipv6.conf.%s.accept_ra" % scope, 0)
+    # the client gives up after the SYN and 2 retransmissions (3 SYNs): a
+    # fixed count, whatever the kernel's retransmission timer schedule is
+    sysctl(NS_C, "net.ipv4.tcp_syn_retries", CLIENT_SYN_RETRIES)
+    # Newer kernels retransmit the first SYNs linearly (every 1 s) but still
+    # give up after the time the doubling schedule would take (7 s for 2
+    # retries), which sends more SYNs than tcp_syn_retries says. Ask for the
+    # classic doubling schedule: SYNs at 0, 1, 3 s, give up at 7 s.
+    if os.path.exists("/proc/sys/net/ipv4/tcp_syn_linear_timeouts"):
+        sysctl(NS_C, "net.ipv4.tcp_syn_linear_timeouts", 0)
     for scope in ("all", "default"):   # the wire has no IP stack traffic
         sysctl(NS_W, "net.ipv6.conf.%s.disable_ipv6" % scope, 1)
     run(["ip", "link", "add", IF_C, "netns", NS_C, "address", MAC[IF_C],
@@ -217,6 +230,14 @@ def setup_topology():
             # static neighbours: no ARP/NDP chatter in the captures
             nsrun(ns, ["ip", "neigh", "replace", a[peer], "lladdr",
                        MAC[peer_if], "dev", ifc, "nud", "permanent"])
+            if "client2" not in a:
+                pass
+            elif me == "client":
+                nsrun(ns, ["ip", "addr", "add", "%s/%d" % (
+                    a["client2"], a["plen"]), "dev", ifc] + extra)
+            else:
+                nsrun(ns, ["ip", "neigh", "replace", a["client2"], "lladdr",
+                           MAC[peer_if], "dev", ifc, "nud", "permanent"])
     time.sleep(2.5)   # let link-up MLD reports die down before recording
 
 
@@ -258,11 +279,15 @@ def wire_main(args):
     stop_flag = []
     signal.signal(signal.SIGTERM, lambda *a: stop_flag.append(1))
     signal.signal(signal.SIGINT, lambda *a: stop_flag.append(1))
-    poller = select.poll()
-    fd2name = {}
-    for name, s in socks.items():
-        poller.register(s.fileno(), select.POLLIN)
-        fd2name[s.fileno()] = name
+    fd2name = {s.fileno(): name for name, s in socks.items()}
+    fds = list(fd2name)
+    try:   # keep the wire's timing steady when the machine is busy
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(50))
+    except (AttributeError, OSError):
+        try:
+            os.nice(-15)
+        except OSError:
+            pass
     print("ready", flush=True)
 
     def should_drop(ingress, fr):
@@ -298,13 +323,14 @@ def wire_main(args):
             except OSError as e:
                 print("send failed: %s" % e, file=sys.stderr, flush=True)
             now = time.monotonic()
-        timeout = 200 if not heap else max(0.0, (heap[0][0] - now) * 1000)
+        # select() takes microseconds (poll/epoll round up to whole ms)
+        timeout = 0.2 if not heap else max(0.0, heap[0][0] - now)
         try:
-            events = poller.poll(timeout)
+            ready, _, _ = select.select(fds, [], [], timeout)
         except InterruptedError:
             continue
         t_rx = time.monotonic()
-        for fd, _ in events:
+        for fd in ready:
             name = fd2name[fd]
             s = socks[name]
             while True:
@@ -446,6 +472,68 @@ def read_pcap(path):
     return out
 
 
+def pcap_packet_count(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    e = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    off, n = 24, 0
+    while off + 16 <= len(data):
+        incl = struct.unpack(e + "I", data[off + 8:off + 12])[0]
+        off += 16 + incl
+        n += 1
+    return n
+
+
+def _raw_frames(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    e = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    off, out = 24, []
+    while off + 16 <= len(data):
+        sec, frac, incl, _ = struct.unpack(e + "IIII", data[off:off + 16])
+        out.append((sec + frac / 1e6, data[off + 16:off + 16 + incl]))
+        off += 16 + incl
+    return out
+
+
+WIRE_JITTER_LIMIT_MS = 0.9
+
+
+def handshake_excess_ms(client_pcap, server_pcap, delay_ms):
+    """Largest extra one-way delay (beyond the configured one) of the first
+    three frames of every TCP connection, matching identical frames between
+    the client-side and the server-side capture. The iRTT that the corpus
+    promises depends on exactly these frames."""
+    def index(path):
+        seen, first3, per_conn = {}, [], {}
+        for t, fr in _raw_frames(path):
+            body = fr[14:]
+            n = seen.get(body, 0)
+            seen[body] = n + 1
+            info = frame_info(fr)
+            key = (body, n)
+            if info and info[1] == 6 and len(fr) >= info[2] + 4:
+                ports = tuple(sorted(struct.unpack("!HH",
+                                                   fr[info[2]:info[2] + 4])))
+                k = per_conn.get(ports, 0)
+                per_conn[ports] = k + 1
+                if k < 3:
+                    first3.append(key)
+            index_map[path][key] = t
+        return first3
+
+    index_map = {client_pcap: {}, server_pcap: {}}
+    hs = index(client_pcap)
+    index(server_pcap)
+    cmap, smap = index_map[client_pcap], index_map[server_pcap]
+    worst = 0.0
+    for key in hs:
+        if key in smap:
+            oneway = abs(smap[key] - cmap[key]) * 1000.0
+            worst = max(worst, oneway - delay_ms)
+    return worst
+
+
 def observed_flows(pcap, client_ip):
     """TCP connections (by their SYN) and UDP flows (by first datagram)."""
     tcp, udp = {}, {}
@@ -455,11 +543,16 @@ def observed_flows(pcap, client_ip):
             if fl & 0x02 and not fl & 0x10:
                 k = (r["src"], r["sport"], r["dst"], r["dport"])
                 d = tcp.setdefault(k, {"syn": 0, "synack": False,
-                                       "rst": False})
+                                       "rst": False, "acked": False})
                 d["syn"] += 1
             else:
+                fk = (r["src"], r["sport"], r["dst"], r["dport"])
                 k = (r["dst"], r["dport"], r["src"], r["sport"])
-                if k in tcp:
+                if fk in tcp:
+                    # the client's ACK completing the handshake
+                    if fl & 0x10 and not fl & 0x04 and tcp[fk]["synack"]:
+                        tcp[fk]["acked"] = True
+                elif k in tcp:
                     if fl & 0x12 == 0x12:
                         tcp[k]["synack"] = True
                     if fl & 0x04:
@@ -507,7 +600,8 @@ class Tcpdump:
     def __init__(self, ns, ifc, path, errpath):
         self.path = path
         self.errpath = errpath
-        self.p = spawn(ns, ["tcpdump", "-i", ifc, "-s", "0", "-U", "-n",
+        self.p = spawn(ns, ["tcpdump", "-i", ifc, "-s", "0", "-U",
+                            "--immediate-mode", "-n",
                             "-Z", "root", "-w", path],
                        stderr=open(errpath, "w"))
         deadline = time.time() + 10
@@ -563,6 +657,10 @@ def view(outcome, syn_count, icmp=None, **extra):
     return d
 
 
+class Retry(Exception):
+    """A real implementation stalled; the scenario may be recorded again."""
+
+
 class Recorder:
     def __init__(self, outdir, workdir):
         self.outdir = outdir
@@ -570,8 +668,17 @@ class Recorder:
         self.ports = Ports()
         self.index = []
 
-    def record(self, scenario, v, delay_ms, body, protocols, generator,
-               drop_first_syn=None, drop_icmp_errors=False, notes=None):
+    def record(self, *a, attempts=3, **kw):
+        for i in range(attempts):
+            try:
+                return self._record(*a, **kw)
+            except Retry as e:
+                log("attempt %d/%d failed: %s" % (i + 1, attempts, e))
+                if i + 1 == attempts:
+                    raise
+
+    def _record(self, scenario, v, delay_ms, body, protocols, generator,
+                drop_first_syn=None, drop_icmp_errors=False, notes=None):
         base = "%s-v%d-d%d" % (scenario, v, delay_ms)
         log("recording", base)
         tmp = os.path.join(self.workdir, base)
@@ -592,11 +699,17 @@ class Recorder:
             time.sleep(0.3)
             result = body(v, delay_ms, tmp)
             # let the last frames cross the wire before stopping capture
-            time.sleep(2 * delay_ms / 1000.0 + 0.5)
+            time.sleep(2 * delay_ms / 1000.0 + 1.2)
         finally:
             for c in caps.values():
                 c.close()
             stats = wire.close()
+        excess = handshake_excess_ms(caps["client"].path,
+                                     caps["server"].path, delay_ms)
+        if excess > WIRE_JITTER_LIMIT_MS:
+            raise Retry("a handshake frame took %.2f ms longer than the "
+                        "configured delay (limit %.1f ms)" %
+                        (excess, WIRE_JITTER_LIMIT_MS))
         if callable(result):
             result = result(caps)
         conns = result
@@ -622,6 +735,7 @@ class Recorder:
                 "scenario": scenario,
                 "side": side,
                 "capture_interface": IF_C if side == "client" else IF_S,
+                "packets": pcap_packet_count(pcap),
                 "ip_version": v,
                 "one_way_delay_ms": delay_ms,
                 "client": ADDR[v]["client"],
@@ -629,6 +743,7 @@ class Recorder:
                 "protocols": protocols,
                 "generator": generator,
                 "wire": {"drop": wire_drop,
+                         "max_extra_handshake_delay_ms": round(excess, 3),
                          "frames_dropped": stats.get("dropped"),
                          "frames_forwarded": stats.get("forwarded")},
                 "connections": side_conns,
@@ -767,18 +882,20 @@ def body_icmp_reject(rec, tcp_port, udp_port):
     return body
 
 
-# curl --connect-timeout 4.5: Linux sends the SYN at t=0 and retransmits at
-# t=1 s and t=3 s (initial RTO 1 s, doubling); the next one would be at 7 s.
-UNANSWERED_TIMEOUT = 4.5
-UNANSWERED_SYNS = 3
+# The client namespace has net.ipv4.tcp_syn_retries=2 (it applies to IPv6
+# too) and doubling SYN timeouts: an unanswered connect sends exactly 3 SYNs
+# (t = 0, 1, 3 s) and fails by itself at t = 7 s. curl's --connect-timeout is
+# only a safety bound above that.
+UNANSWERED_TIMEOUT = 12
+UNANSWERED_SYNS = CLIENT_SYN_RETRIES + 1
 
 
 def body_drop(rec, port):
     def body(v, d, tmp):
         (cp,) = rec.ports.take()
         rc, _ = curl(v, cp, port, connect_timeout=UNANSWERED_TIMEOUT)
-        if rc != 28:
-            raise RuntimeError("expected curl rc 28 (timeout), got %d" % rc)
+        if rc not in (7, 28):
+            raise RuntimeError("expected curl to fail connecting, got %d" % rc)
         return [conn("tcp", v, cp, port, None,
                      view("unanswered", UNANSWERED_SYNS),
                      view("unanswered", UNANSWERED_SYNS),
@@ -791,8 +908,8 @@ def body_icmp_lost(rec, tcp_port, udp_port):
         icmp = dict(ICMP_PORT_UNREACH[v], **{"from": ADDR[v]["server"]})
         (cp,) = rec.ports.take()
         rc, _ = curl(v, cp, tcp_port, connect_timeout=UNANSWERED_TIMEOUT)
-        if rc != 28:
-            raise RuntimeError("expected curl rc 28 (timeout), got %d" % rc)
+        if rc not in (7, 28):
+            raise RuntimeError("expected curl to fail connecting, got %d" % rc)
         conns = [conn("tcp", v, cp, tcp_port, None,
                       view("unanswered", UNANSWERED_SYNS),
                       view("icmp_rejected", UNANSWERED_SYNS, icmp,
@@ -825,7 +942,7 @@ def body_syn_retry(rec):
 
 # -- SSH ---------------------------------------------------------------------
 
-SSH_PORT = 2222
+SSH_PORT = 22    # the server namespace is private; 22 lets tshark decode ssh
 
 
 class Sshd:
@@ -882,7 +999,7 @@ BT_LEECH_PORT = 6882
 TRACKER_PORT = 6969
 
 
-def transmission_settings(confdir, port, utp):
+def transmission_settings(confdir, port, utp, bind4=None):
     os.makedirs(confdir, exist_ok=True)
     s = {"dht-enabled": True, "lpd-enabled": False, "pex-enabled": True,
          "utp-enabled": utp, "port-forwarding-enabled": False,
@@ -892,6 +1009,8 @@ def transmission_settings(confdir, port, utp):
          "speed-limit-down-enabled": False, "ratio-limit-enabled": False,
          "message-level": 2, "rpc-enabled": False,
          "start-added-torrents": True}
+    if bind4:
+        s["bind-address-ipv4"] = bind4
     with open(os.path.join(confdir, "settings.json"), "w") as f:
         json.dump(s, f, indent=1)
 
@@ -907,8 +1026,12 @@ def flows_to_conns(v, cap_client, cap_server, protocol_for):
         for side, (tcp, _) in (("client", cl), ("server", sv)):
             if k in tcp:
                 e = tcp[k]
-                out = "established" if e["synack"] else (
-                    "refused" if e["rst"] else "unanswered")
+                # half_open: SYN-ACK came back but the client never ACKed
+                # it (e.g. Transmission aborting an announce at shutdown
+                # answers the SYN-ACK with RST)
+                out = ("established" if e["acked"] else "half_open") \
+                    if e["synack"] else (
+                        "refused" if e["rst"] else "unanswered")
                 vw[side] = view(out, e["syn"])
             else:
                 vw[side] = None
@@ -971,7 +1094,8 @@ class BitTorrent:
     def body(self, rec):
         def body(v, d, tmp):
             wd = os.path.join(self.dir, "v%d" % v)
-            os.makedirs(wd, exist_ok=True)
+            shutil.rmtree(wd, ignore_errors=True)   # fresh state per attempt
+            os.makedirs(wd)
             seeddir = os.path.join(wd, "seed")
             os.makedirs(seeddir, exist_ok=True)
             fname = "pktan-payload-v%d.bin" % v
@@ -994,24 +1118,31 @@ class BitTorrent:
             time.sleep(3)       # verify + first announce as seed
             results = []
             # leecher 1: TCP only; leecher 2: uTP preferred (falls back to TCP)
-            for i, utp in ((1, False), (2, True)):
+            # Transmission 3.00 opens its IPv6 UDP socket (uTP and DHT) only
+            # when the host has a global IPv6 address, which these private
+            # namespaces do not: over IPv6 only the TCP leecher can work.
+            leechers = ((1, False), (2, True)) if v == 4 else ((1, False),)
+            for i, utp in leechers:
                 ld = os.path.join(wd, "leech%d" % i)
                 os.makedirs(ld, exist_ok=True)
                 conf = os.path.join(wd, "leechconf%d" % i)
-                transmission_settings(conf, BT_LEECH_PORT + i - 1, utp)
+                # leecher 2 uses the second client address: the seed must
+                # not take it for leecher 1, which has become a seed by then
+                transmission_settings(conf, BT_LEECH_PORT + i - 1, utp,
+                                      ADDR[4]["client2"] if i == 2 else None)
                 lp = spawn(NS_C, ["transmission-cli", "-g", conf, "-w", ld,
                                   "-p", str(BT_LEECH_PORT + i - 1), "-M",
                                   "-et", torrent],
                            stdout=open(os.path.join(wd, "leech%d.log" % i),
                                        "w"), stderr=subprocess.STDOUT)
-                ok = self._wait_file(os.path.join(ld, fname), 60)
+                ok = self._wait_file(os.path.join(ld, fname), 45)
                 time.sleep(1.5)
                 stop(lp, signal.SIGINT, timeout=20)
                 results.append(ok)
                 if not ok:
                     stop(seed, signal.SIGINT)
-                    raise RuntimeError("BitTorrent leecher %d did not finish"
-                                       % i)
+                    raise Retry("BitTorrent leecher %d (uTP %s) did not "
+                                "finish" % (i, "on" if utp else "off"))
             stop(seed, signal.SIGINT, timeout=20)
 
             def later(caps):
@@ -1021,7 +1152,10 @@ class BitTorrent:
                         return "http"
                     if tr == "tcp":
                         return "bittorrent"
-                    return "bt-utp/bt-dht"
+                    # uTP and DHT share each peer's UDP socket: a flow can
+                    # carry both; name the main one (uTP leecher = 6883)
+                    return "bt-utp" if BT_LEECH_PORT + 1 in ports else \
+                        "bt-dht"
                 return flows_to_conns(v, caps["client"].path,
                                       caps["server"].path, proto)
             return later
@@ -1085,9 +1219,10 @@ class Rdp:
         def body(v, d, tmp):
             self.start_xrdp()
             env = dict(os.environ, DISPLAY=":73", HOME=self.dir)
-            cmd = ["xfreerdp", "/v:%s:%d" % (
-                ADDR[v]["server"] if v == 4 else "[%s]" % ADDR[v]["server"],
-                RDP_PORT), "/u:pktan", "/p:throwaway", "/cert:ignore",
+            # FreeRDP 2 wants "/v:[v6-literal]" plus a separate /port:
+            cmd = ["xfreerdp", "/v:%s" % (ADDR[v]["server"] if v == 4 else
+                                          "[%s]" % ADDR[v]["server"]),
+                   "/port:%d" % RDP_PORT, "/u:pktan", "/p:throwaway", "/cert:ignore",
                 "/sec:tls", "/size:640x480", "/bpp:16", "-wallpaper",
                 "/log-level:ERROR"]
             p = spawn(NS_C, cmd, env=env,
@@ -1107,6 +1242,43 @@ class Rdp:
 
 
 # ---------------------------------------------------------------------------
+
+TABLE_BEGIN = "<!-- corpus-table:begin (generated by record.py) -->"
+TABLE_END = "<!-- corpus-table:end -->"
+
+
+def update_readme(outdir):
+    """Rewrite the capture table in README.md from the sidecars present."""
+    readme = os.path.join(outdir, "README.md")
+    if not os.path.exists(readme):
+        return
+    rows = []
+    for n in sorted(os.listdir(outdir)):
+        if not n.endswith(".json"):
+            continue
+        with open(os.path.join(outdir, n)) as f:
+            m = json.load(f)
+        if "capture" not in m:
+            continue
+        outs = sorted({c["outcome"] for c in m["connections"]})
+        rows.append("| `%s` | %s | %s | IPv%d | %s ms | %d | %s | %s |" % (
+            m["capture"], m.get("scenario", "?"), m["side"], m["ip_version"],
+            m["one_way_delay_ms"], m.get("packets", 0),
+            ", ".join(m["protocols"]) or "-", ", ".join(outs)))
+    table = "\n".join(
+        [TABLE_BEGIN,
+         "| capture | scenario | side | IP | one-way delay | packets | "
+         "protocols | outcomes |",
+         "| --- | --- | --- | --- | --- | --- | --- | --- |"] + rows +
+        [TABLE_END])
+    text = open(readme).read()
+    a, b = text.find(TABLE_BEGIN), text.find(TABLE_END)
+    if a < 0 or b < 0:
+        return
+    text = text[:a] + table + text[b + len(TABLE_END):]
+    with open(readme, "w") as f:
+        f.write(text)
+
 
 def clean_outdir(outdir):
     for n in os.listdir(outdir):
@@ -1180,10 +1352,11 @@ def main_record(args):
                 iptables(v, ["-A", "INPUT", "-p", "tcp", "--dport", "8084",
                              "-j", "DROP"])
                 rec.record("drop", v, 5, body_drop(rec, 8084), [],
-                           "%s --connect-timeout %s; %s DROP" % (
-                               cu, UNANSWERED_TIMEOUT, ipt),
-                           notes="server drops tcp/8084; the client gives up "
-                                 "after %.1f s" % UNANSWERED_TIMEOUT)
+                           "%s; %s DROP" % (cu, ipt),
+                           notes="server drops tcp/8084; the client namespace "
+                                 "has tcp_syn_retries=%d so it sends %d SYNs "
+                                 "and gives up" % (CLIENT_SYN_RETRIES,
+                                                   UNANSWERED_SYNS))
                 flush_filters()
             if want("icmp-lost"):
                 for proto, port in (("tcp", 8085), ("udp", 9085)):
@@ -1198,29 +1371,56 @@ def main_record(args):
                                  "unreachable, the wire drops those errors "
                                  "so the client only retransmits")
                 flush_filters()
-        if want("ssh") and which("sshd") and which("nc"):
+        if want("ssh") and not (which("sshd") and which("nc")):
+            log("WARNING: sshd/nc unavailable, ssh skipped")
+        elif want("ssh"):
             sshd = Sshd(workdir)
             for v in (4, 6):
                 rec.record("ssh", v, 5, sshd.body(rec), ["ssh"],
                            "%s (client and sshd, key auth)" % sshd.version)
             stop(sshd.p)
-        if want("bittorrent"):
+        if want("bittorrent") and not (which("transmission-cli") and
+                                       which("transmission-create")):
+            log("WARNING: transmission-cli unavailable, bittorrent skipped")
+        elif want("bittorrent"):
             bt = BitTorrent(workdir)
             for v in (4, 6):
+                # Transmission's uTP transfers stall now and then: retry
                 rec.record("bittorrent", v, 5, bt.body(rec),
-                           ["bittorrent", "bt-utp", "bt-dht", "http"],
+                           ["bittorrent", "bt-utp", "bt-dht", "http"]
+                           if v == 4 else ["bittorrent", "http"],
                            "%s (seed and leechers) + python HTTP tracker"
                            % bt.version,
-                           notes="leecher 1 has uTP disabled (BitTorrent over "
-                                 "TCP to port %d), leecher 2 has uTP enabled; "
-                                 "DHT enabled, LPD off, encryption tolerated "
-                                 "(plaintext preferred)" % BT_SEED_PORT)
-        if want("rdp"):
+                           notes=("leecher 1 has uTP disabled (BitTorrent "
+                                  "over TCP to port %d), leecher 2 has uTP "
+                                  "enabled (BitTorrent over uTP to UDP %d) "
+                                  "and runs from the second client address "
+                                  "10.99.0.3; "
+                                  "DHT pings between the peers' UDP ports; "
+                                  "the tracker (HTTP, port %d) is a small "
+                                  "python tracker; LPD off, encryption "
+                                  "tolerated (plaintext preferred). tshark "
+                                  "needs --enable-heuristic bt_utp_udp to "
+                                  "show bt-utp" % (BT_SEED_PORT, BT_SEED_PORT,
+                                                   TRACKER_PORT)) if v == 4
+                           else ("one leecher over TCP to port %d; no uTP/DHT:"
+                                 " Transmission 3.00 opens its IPv6 UDP socket"
+                                 " only when the host has a global IPv6 "
+                                 "address, which the private namespaces do "
+                                 "not have; tracker: small python HTTP "
+                                 "tracker on port %d" % (BT_SEED_PORT,
+                                                         TRACKER_PORT)),
+                           attempts=4)
+        if want("rdp") and not all(which(c) for c in ("xrdp", "xfreerdp",
+                                                      "Xvfb", "openssl")):
+            log("WARNING: xrdp/xfreerdp/Xvfb unavailable, rdp skipped")
+        elif want("rdp"):
             rdp = Rdp(workdir)
             for v in (4, 6):
-                rec.record("rdp", v, 5, rdp.body(rec), ["rdp", "tls"],
+                rec.record("rdp", v, 5, rdp.body(rec), ["rdp"],
                            "%s server + %s client (Xvfb), TLS security" %
                            (rdp.version, rdp.fversion))
+        update_readme(outdir)
         log("done: %d captures in %s" % (len(rec.index), outdir))
     finally:
         teardown()

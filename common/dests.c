@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "record_map.h"
+
 /* memcmp equality and byte hashing need a key without padding holes. */
 _Static_assert(sizeof(pktan_dest_key) == 17 + 1 + 2 + 1 + 1,
                "pktan_dest_key must have no padding");
@@ -22,8 +24,8 @@ typedef struct {
 
 struct pktan_dests {
     pktan_dests_view view;
-    GHashTable *rows;          /* pktan_dest_row (key first) -> itself */
-    GHashTable *conversations; /* conversation (key first) -> itself */
+    pktan_record_map *rows;          /* of pktan_dest_row */
+    pktan_record_map *conversations; /* of conversation (servers view) */
 };
 
 void pktan_dest_key_make(pktan_dest_key *key, const pktan_addr *addr,
@@ -36,23 +38,12 @@ void pktan_dest_key_make(pktan_dest_key *key, const pktan_addr *addr,
     key->port = has_port ? port : 0;
 }
 
-static guint dest_key_hash(gconstpointer key)
-{
-    return pktan_hash_bytes(key, sizeof(pktan_dest_key));
-}
-
-static gboolean dest_key_equal(gconstpointer a, gconstpointer b)
-{
-    return memcmp(a, b, sizeof(pktan_dest_key)) == 0;
-}
-
 pktan_dests *pktan_dests_new(pktan_dests_view view)
 {
     pktan_dests *d = g_new0(pktan_dests, 1);
     d->view = view;
-    d->rows = g_hash_table_new_full(dest_key_hash, dest_key_equal, NULL, g_free);
-    d->conversations = g_hash_table_new_full(pktan_flow_key_hash, pktan_flow_key_equal,
-                                             NULL, g_free);
+    d->rows = pktan_record_map_new(sizeof(pktan_dest_key), sizeof(pktan_dest_row));
+    d->conversations = pktan_record_map_new(sizeof(pktan_flow_key), sizeof(conversation));
     return d;
 }
 
@@ -60,26 +51,24 @@ void pktan_dests_free(pktan_dests *d)
 {
     if (d == NULL)
         return;
-    g_hash_table_destroy(d->rows);
-    g_hash_table_destroy(d->conversations);
+    pktan_record_map_free(d->rows);
+    pktan_record_map_free(d->conversations);
     g_free(d);
 }
 
 void pktan_dests_reset(pktan_dests *d)
 {
-    g_hash_table_remove_all(d->rows);
-    g_hash_table_remove_all(d->conversations);
+    pktan_record_map_clear(d->rows);
+    pktan_record_map_clear(d->conversations);
 }
 
-static pktan_dest_row *row_for(GHashTable *rows, const pktan_dest_key *key, pktan_ns when)
+static pktan_dest_row *row_for(pktan_record_map *rows, const pktan_dest_key *key, pktan_ns when)
 {
-    pktan_dest_row *row = g_hash_table_lookup(rows, key);
-    if (row == NULL) {
-        row = g_new0(pktan_dest_row, 1);
-        row->key = *key;
+    gboolean created;
+    pktan_dest_row *row = pktan_record_map_get(rows, key, &created);
+
+    if (created)
         row->first = row->last = when;
-        g_hash_table_insert(rows, &row->key, row);
-    }
     return row;
 }
 
@@ -100,33 +89,41 @@ void pktan_dests_add_packet(pktan_dests *d, const pktan_dest_key *key,
     stretch(&row->first, &row->last, when);
 }
 
-void pktan_dests_add_conversation_packet(pktan_dests *d, const pktan_dest_key *src,
-                                         const pktan_dest_key *dst,
-                                         pktan_server_hint hint,
-                                         guint32 bytes, pktan_ns when)
+pktan_conversation_ref pktan_dests_add_conversation_packet(pktan_dests *d,
+                                                           const pktan_dest_key *src,
+                                                           const pktan_dest_key *dst,
+                                                           guint32 bytes, pktan_ns when)
 {
     pktan_flow_key key;
     gboolean src_is_hi = pktan_flow_key_make(&key, src->ip_proto, &src->addr, src->port,
                                              &dst->addr, dst->port);
     guint8 src_side = src_is_hi ? SIDE_HI : SIDE_LO;
     guint8 dst_side = src_is_hi ? SIDE_LO : SIDE_HI;
-    conversation *c = g_hash_table_lookup(d->conversations, &key);
+    gboolean created;
+    conversation *c = pktan_record_map_get(d->conversations, &key, &created);
 
-    if (c == NULL) {
-        c = g_new0(conversation, 1);
-        c->key = key;
+    if (created) {
         c->has_port = src->has_port;
         c->first_dst_side = dst_side;
         c->first = c->last = when;
-        g_hash_table_insert(d->conversations, &c->key, c);
     }
-    if (hint == PKTAN_SERVER_HINT_DST)
-        c->server_side = dst_side;
-    else if (hint == PKTAN_SERVER_HINT_SRC)
-        c->server_side = src_side;
     c->packets++;
     c->bytes += bytes;
     stretch(&c->first, &c->last, when);
+    return (pktan_conversation_ref){c, src_side};
+}
+
+void pktan_dests_conversation_hint(pktan_conversation_ref ref, pktan_server_hint hint)
+{
+    conversation *c = ref.conversation;
+    guint8 dst_side = ref.src_side == SIDE_HI ? SIDE_LO : SIDE_HI;
+
+    if (c == NULL)
+        return;
+    if (hint == PKTAN_SERVER_HINT_DST)
+        c->server_side = dst_side;
+    else if (hint == PKTAN_SERVER_HINT_SRC)
+        c->server_side = ref.src_side;
 }
 
 /* The server of a conversation: the side a SYN went to (or a SYN/ACK came
@@ -144,13 +141,9 @@ static guint8 server_side(const conversation *c)
 /* Folds the conversations into per-server rows (d->rows). */
 static void build_server_rows(pktan_dests *d)
 {
-    GHashTableIter it;
-    gpointer value;
-
-    g_hash_table_remove_all(d->rows);
-    g_hash_table_iter_init(&it, d->conversations);
-    while (g_hash_table_iter_next(&it, NULL, &value)) {
-        const conversation *c = value;
+    pktan_record_map_clear(d->rows);
+    for (guint i = 0; i < pktan_record_map_size(d->conversations); i++) {
+        const conversation *c = pktan_record_map_nth(d->conversations, i);
         gboolean lo = server_side(c) == SIDE_LO;
         pktan_dest_key key;
         pktan_dest_row *row;
@@ -212,16 +205,13 @@ pktan_dests_table *pktan_dests_table_build(pktan_dests *d, pktan_sort sort)
 {
     pktan_dests_table *t = g_new0(pktan_dests_table, 1);
     GHashTable *by_addr = g_hash_table_new(pktan_addr_hash, pktan_addr_key_equal);
-    GHashTableIter it;
-    gpointer value;
 
     if (d->view == PKTAN_VIEW_SERVERS)
         build_server_rows(d);
 
     t->groups = g_ptr_array_new_with_free_func(free_group);
-    g_hash_table_iter_init(&it, d->rows);
-    while (g_hash_table_iter_next(&it, NULL, &value)) {
-        const pktan_dest_row *row = value;
+    for (guint i = 0; i < pktan_record_map_size(d->rows); i++) {
+        const pktan_dest_row *row = pktan_record_map_nth(d->rows, i);
         pktan_dest_group *g = g_hash_table_lookup(by_addr, &row->key.addr);
 
         if (g == NULL) {

@@ -57,13 +57,22 @@ void pktan_dests_reset(pktan_dests *dests);
 void pktan_dests_add_packet(pktan_dests *dests, const pktan_dest_key *key,
                             guint32 bytes, pktan_ns when);
 
+/* servers view: the conversation packet last added, so that what a later
+ * tap of the same frame learns (a TCP SYN) can be attached to it. */
+typedef struct {
+    void *conversation;
+    guint8 src_side;
+} pktan_conversation_ref;
+
 /* servers view: one packet from src to dst (ports in the keys' port fields,
  * ip_proto and has_port equal in both). */
-void pktan_dests_add_conversation_packet(pktan_dests *dests,
-                                         const pktan_dest_key *src,
-                                         const pktan_dest_key *dst,
-                                         pktan_server_hint hint,
-                                         guint32 bytes, pktan_ns when);
+pktan_conversation_ref pktan_dests_add_conversation_packet(pktan_dests *dests,
+                                                           const pktan_dest_key *src,
+                                                           const pktan_dest_key *dst,
+                                                           guint32 bytes, pktan_ns when);
+
+/* What the packet behind ref says about its conversation's server. */
+void pktan_dests_conversation_hint(pktan_conversation_ref ref, pktan_server_hint hint);
 
 /* ---- draw time ---------------------------------------------------------- */
 

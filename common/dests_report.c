@@ -87,6 +87,19 @@ static void add_text_row(pktan_text_table *table, const pktan_dest_row *row, gbo
     }
 }
 
+/* "+N more" in the Transport column, under a destination's shown ports. */
+static void add_more_row(pktan_text_table *table, guint more, guint ncolumns)
+{
+    const char *cells[G_N_ELEMENTS(text_columns)] = {NULL};
+    char text[32];
+
+    g_snprintf(text, sizeof text, "+%u more", more);
+    for (guint c = 0; c < ncolumns; c++)
+        cells[c] = "";
+    cells[1] = text;
+    pktan_text_table_add_row(table, cells);
+}
+
 static void write_text(const pktan_dests_table *table, const pktan_report_context *ctx)
 {
     const pktan_args *a = ctx->args;
@@ -96,11 +109,16 @@ static void write_text(const pktan_dests_table *table, const pktan_report_contex
     pktan_text_table *t = pktan_text_table_new(NULL, ncolumns, text_columns, 0);
     char *heading = title(ctx);
 
+    /* top=N bounds the destinations and the ports shown under each. */
     for (guint i = 0; i < shown; i++) {
         const pktan_dest_group *g = g_ptr_array_index(table->groups, i);
+        guint ports = a->top && a->top < g->ports->len ? a->top : g->ports->len;
+
         add_text_row(t, &g->total, TRUE, table->packets, servers, ctx);
-        for (guint p = 0; p < g->ports->len; p++)
+        for (guint p = 0; p < ports; p++)
             add_text_row(t, g_ptr_array_index(g->ports, p), FALSE, table->packets, servers, ctx);
+        if (ports < g->ports->len)
+            add_more_row(t, g->ports->len - ports, ncolumns);
     }
     pktan_text_report_begin(ctx->out, heading, a->filter);
     fprintf(ctx->out, "%u destination%s, %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT

@@ -44,8 +44,8 @@ gboolean pktan_flow_key_equal(gconstpointer a, gconstpointer b);
 guint pktan_addr_hash(gconstpointer key);
 gboolean pktan_addr_key_equal(gconstpointer a, gconstpointer b);
 
-/* The byte hash under all of the above (FNV-1a, 32 bits): fixed-size keys
- * of a few dozen bytes, hashed once per packet. */
+/* The byte hash under all of the above and record_map: fixed-size keys of
+ * a few dozen bytes, hashed once per packet, a word at a time. */
 guint32 pktan_hash_bytes(const void *data, gsize len);
 
 #endif

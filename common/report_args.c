@@ -272,7 +272,7 @@ static gboolean parse_option(const char *arg, const char *token, gsize token_len
 
 gboolean pktan_args_parse(const char *arg, pktan_args *args, char **error)
 {
-    const char *p;
+    const char *p = NULL;
     guint seen = 0;
 
     memset(args, 0, sizeof *args);

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "compat.h"
+#include "dialogs.h"
 #include "pktan_version.h"
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = PKTAN_VERSION;
@@ -23,10 +24,17 @@ static void register_protocol(void)
     proto_pktan = proto_register_protocol("PktAn capture analyses", "PKTAN", "pktan");
 }
 
+/* Runs in Wireshark's tap registration, before tshark reads -z. */
+static void register_taps(void)
+{
+    pktan_cli_register();
+    pktan_dests_dialog_register();
+}
+
 void plugin_register(void)
 {
     static const proto_plugin protocol = {register_protocol, NULL};
-    static const tap_plugin taps = {pktan_cli_register};
+    static const tap_plugin taps = {register_taps};
 
     proto_register_plugin(&protocol);
     tap_register_plugin(&taps);

@@ -24,10 +24,13 @@ struct dests_report {
     pktan_args *args;
     FILE *out;
     pktan_dests *dests;
-    int tcp_tap;
     int listeners;  /* registered listeners; the last one's finish frees */
     ip_listener v4;
     ip_listener v6;
+    /* servers view: the conversation packet of the frame being tapped, for
+     * the TCP listener, which runs after the IP ones of the same frame. */
+    pktan_conversation_ref last_conversation;
+    guint32 last_conversation_frame;
 };
 
 /* The protocol after this IP header, from the header's tap data. */
@@ -44,33 +47,35 @@ static const address *header_address(const ip_listener *l, const void *data, gbo
 }
 
 /* packets view: the destination, transport and port Wireshark's
- * Destinations and Ports reads from pinfo once the frame is dissected. */
-static void count_packet(dests_report *r, const ip_listener *l, packet_info *pinfo,
-                         const void *data)
+ * Destinations and Ports reads from pinfo once the frame is dissected
+ * (header_proto names transports without ports). FALSE when the packet does
+ * not count: not IP, or not sent by args->host. */
+static gboolean packet_key(packet_info *pinfo, guint8 header_proto,
+                           const pktan_args *args, pktan_dest_key *key)
 {
     pktan_addr dst, src;
-    pktan_dest_key key;
     guint8 transport = pktan_ip_proto_of_port_type(pinfo->ptype);
 
     if (!pktan_addr_from_address(&pinfo->net_dst, &dst))
-        return;
-    if (r->args->has_host &&
-        (!pktan_addr_from_address(&pinfo->net_src, &src) || !pktan_addr_equal(&src, &r->args->host)))
-        return;
+        return FALSE;
+    if (args->has_host &&
+        (!pktan_addr_from_address(&pinfo->net_src, &src) || !pktan_addr_equal(&src, &args->host)))
+        return FALSE;
     if (transport)
-        pktan_dest_key_make(&key, &dst, transport, TRUE, (guint16)pinfo->destport);
+        pktan_dest_key_make(key, &dst, transport, TRUE, (guint16)pinfo->destport);
     else
-        pktan_dest_key_make(&key, &dst, header_protocol(l, data), FALSE, 0);
-    pktan_dests_add_packet(r->dests, &key, pinfo->fd->pkt_len, pktan_ns_from_nstime(&pinfo->rel_ts));
+        pktan_dest_key_make(key, &dst, header_proto, FALSE, 0);
+    return TRUE;
 }
 
-static pktan_server_hint tcp_server_hint(const dests_report *r)
+static void count_packet(dests_report *r, const ip_listener *l, packet_info *pinfo,
+                         const void *data)
 {
-    const struct tcpheader *th = fetch_tapped_data(r->tcp_tap, 0);
+    pktan_dest_key key;
 
-    if (th == NULL || !(th->th_flags & TH_SYN))
-        return PKTAN_SERVER_HINT_NONE;
-    return (th->th_flags & TH_ACK) ? PKTAN_SERVER_HINT_SRC : PKTAN_SERVER_HINT_DST;
+    if (packet_key(pinfo, header_protocol(l, data), r->args, &key))
+        pktan_dests_add_packet(r->dests, &key, pinfo->fd->pkt_len,
+                               pktan_ns_from_nstime(&pinfo->rel_ts));
 }
 
 /* servers view: the conversation of this IP header, both directions. */
@@ -90,10 +95,26 @@ static void count_conversation(dests_report *r, const ip_listener *l, packet_inf
         return;
     pktan_dest_key_make(&from, &src, proto, has_ports, (guint16)pinfo->srcport);
     pktan_dest_key_make(&to, &dst, proto, has_ports, (guint16)pinfo->destport);
-    pktan_dests_add_conversation_packet(r->dests, &from, &to,
-                                        proto == PKTAN_IPPROTO_TCP && has_ports
-                                            ? tcp_server_hint(r) : PKTAN_SERVER_HINT_NONE,
-                                        pinfo->fd->pkt_len, pktan_ns_from_nstime(&pinfo->rel_ts));
+    r->last_conversation = pktan_dests_add_conversation_packet(
+        r->dests, &from, &to, pinfo->fd->pkt_len, pktan_ns_from_nstime(&pinfo->rel_ts));
+    r->last_conversation_frame = pinfo->num;
+}
+
+/* servers view: a SYN names its destination the server, a SYN/ACK its
+ * source. Headers quoted in ICMP errors never reach this listener. */
+static tap_packet_status tcp_packet(void *tapdata, packet_info *pinfo,
+                                    epan_dissect_t *edt _U_, const void *data,
+                                    tap_flags_t flags _U_)
+{
+    dests_report *r = tapdata;
+    const struct tcpheader *th = data;
+
+    if (pinfo->num != r->last_conversation_frame || !(th->th_flags & TH_SYN))
+        return TAP_PACKET_DONT_REDRAW;
+    pktan_dests_conversation_hint(r->last_conversation, (th->th_flags & TH_ACK)
+                                                            ? PKTAN_SERVER_HINT_SRC
+                                                            : PKTAN_SERVER_HINT_DST);
+    return TAP_PACKET_DONT_REDRAW;
 }
 
 static tap_packet_status dests_packet(void *tapdata, packet_info *pinfo,
@@ -111,8 +132,11 @@ static tap_packet_status dests_packet(void *tapdata, packet_info *pinfo,
 
 static void dests_reset(void *tapdata)
 {
-    ip_listener *l = tapdata;
-    pktan_dests_reset(l->report->dests);
+    dests_report *r = ((ip_listener *)tapdata)->report;
+
+    pktan_dests_reset(r->dests);
+    r->last_conversation = (pktan_conversation_ref){NULL, 0};
+    r->last_conversation_frame = 0;
 }
 
 static void dests_draw(void *tapdata)
@@ -125,10 +149,8 @@ static void dests_draw(void *tapdata)
 }
 
 /* Each listener's finish runs when Wireshark removes it; the last frees. */
-static void dests_finish(void *tapdata)
+static void release(dests_report *r)
 {
-    dests_report *r = ((ip_listener *)tapdata)->report;
-
     if (--r->listeners > 0)
         return;
     if (r->out != stdout)
@@ -139,6 +161,16 @@ static void dests_finish(void *tapdata)
     g_free(r);
 }
 
+static void ip_finish(void *tapdata)
+{
+    release(((ip_listener *)tapdata)->report);
+}
+
+static void tcp_finish(void *tapdata)
+{
+    release(tapdata);
+}
+
 void pktan_dests_start(pktan_args *args, FILE *out)
 {
     dests_report *r = g_new0(dests_report, 1);
@@ -147,17 +179,21 @@ void pktan_dests_start(pktan_args *args, FILE *out)
     r->args = args;
     r->out = out;
     r->dests = pktan_dests_new(args->view);
-    r->tcp_tap = find_tap_id("tcp");
     r->v4 = (ip_listener){r, FALSE};
     r->v6 = (ip_listener){r, TRUE};
 
     /* The ip listener resets and draws the report; both count packets. */
     error = register_tap_listener("ip", &r->v4, args->filter, TL_REQUIRES_NOTHING,
-                                  dests_reset, dests_packet, dests_draw, dests_finish);
+                                  dests_reset, dests_packet, dests_draw, ip_finish);
     if (error == NULL) {
         r->listeners++;
         error = register_tap_listener("ipv6", &r->v6, args->filter, TL_REQUIRES_NOTHING,
-                                      NULL, dests_packet, NULL, dests_finish);
+                                      NULL, dests_packet, NULL, ip_finish);
+    }
+    if (error == NULL && args->view == PKTAN_VIEW_SERVERS) {
+        r->listeners++;
+        error = register_tap_listener("tcp", r, args->filter, TL_REQUIRES_NOTHING,
+                                      NULL, tcp_packet, NULL, tcp_finish);
     }
     if (error == NULL)
         r->listeners++;

@@ -1,10 +1,12 @@
 """GUI check: the real Wireshark (wireshark-qt) under Xvfb, run as an
-unprivileged user with pktan installed per user, loads the plugin and lists
-it in Help > About Wireshark > Plugins. The screenshot of that tab is saved
-to docs/gui-about-plugins.png for a person to look at.
-
-Evidence the test asserts: the GUI process has pktan.so from the user's
-plugin folder mapped (/proc/PID/maps), and the About dialog opened."""
+unprivileged user with pktan installed per user:
+  - loads the plugin and lists it in Help > About Wireshark > Plugins
+    (docs/gui-about-plugins.png);
+  - opens Statistics > PktAn > Destinations and Ports on a recorded capture
+    (docs/gui-dests-dialog.png).
+Screenshots are for a person to look at; the test asserts that the GUI
+process mapped pktan.so from the user's plugin folder (/proc/PID/maps) and
+that each dialog's window appeared."""
 import os
 import shutil
 import subprocess
@@ -14,7 +16,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from wireshark_user import WiresharkUser, write_empty_pcap, env_setting  # noqa: E402
+from wireshark_user import WiresharkUser, env_setting  # noqa: E402
 
 
 def free_display():
@@ -73,7 +75,8 @@ class GuiLoadsPlugins(unittest.TestCase):
         self.user = WiresharkUser()
         self.user.install()
         self.desktop = Desktop()
-        self.capture = write_empty_pcap(os.path.join(self.user.stage, "empty.pcap"))
+        self.capture = self.user.stage_file(os.path.join(
+            env_setting("PKTAN_SOURCE_DIR"), "captures", "http-v4-d5-client.pcap"))
         runtime = os.path.join(self.user.home, "runtime")
         self.user.run(["mkdir", "-m", "700", runtime])
         gui_env = {"DISPLAY": self.desktop.display, "XDG_RUNTIME_DIR": runtime,
@@ -99,7 +102,7 @@ class GuiLoadsPlugins(unittest.TestCase):
         return proc.stdout.strip()
 
     def test_about_dialog_lists_pktan(self):
-        main = wait_for(lambda: self.desktop.windows("empty.pcap"), 60, "the main window")[0]
+        main = self.main_window()
         pid = wait_for(self.wireshark_pid, 10, "the wireshark process")
         with open(f"/proc/{pid}/maps") as f:
             mapped = f.read()
@@ -111,9 +114,24 @@ class GuiLoadsPlugins(unittest.TestCase):
         # Tabs: Wireshark, Authors, Folders, Plugins.
         self.desktop.key(about, "ctrl+Tab", "ctrl+Tab", "ctrl+Tab")
         time.sleep(1)
+        self.save_screenshot("gui-about-plugins.png")
+
+    def test_destinations_and_ports_dialog(self):
+        main = self.main_window()
+        # PktAn is the last entry of the Statistics menu (Up wraps to it).
+        self.desktop.key(main, "alt+s", "Up", "Right", "Return")
+        wait_for(lambda: self.desktop.windows("Destinations and Ports"), 30,
+                 "the Destinations and Ports dialog")
+        time.sleep(2)
+        self.save_screenshot("gui-dests-dialog.png")
+
+    def main_window(self):
+        return wait_for(lambda: self.desktop.windows("http-v4-d5-client"), 60, "the main window")[0]
+
+    def save_screenshot(self, name):
         docs = os.path.join(env_setting("PKTAN_SOURCE_DIR"), "docs")
         os.makedirs(docs, exist_ok=True)
-        shot = os.path.join(docs, "gui-about-plugins.png")
+        shot = os.path.join(docs, name)
         self.desktop.screenshot(shot)
         self.assertGreater(os.path.getsize(shot), 10000)
         self.assertIsNone(self.gui.poll(), "wireshark exited early")

@@ -4,6 +4,7 @@ generated 10 000-connection capture; view=servers and host= against the
 captures' ground truth sidecars and tshark's packet counts."""
 import csv
 import glob
+import struct
 import io
 import json
 import os
@@ -43,29 +44,31 @@ def tearDownModule():
     user.cleanup()
 
 
+def tree_counts(path, zarg):
+    """{(name at depth 1, name at depth 2, ...): Count} from a stats tree's
+    text output; names may hold spaces, the Count column starts where its
+    header does."""
+    proc = user.tshark("-r", path, "-q", "-z", zarg)
+    assert proc.returncode == 0, proc.stderr
+    counts, trail, count_at, in_body = {}, [], None, False
+    for line in proc.stdout.splitlines():
+        if line.startswith("Topic / Item"):
+            count_at = line.index("Count")
+        elif line.startswith("---"):
+            in_body = not in_body
+        elif in_body and line.strip():
+            depth = len(line) - len(line.lstrip(" "))
+            name = line[:count_at].strip()
+            trail = trail[:max(depth - 1, 0)] + [name]
+            if depth > 0:  # depth 0 is the root
+                counts[tuple(trail)] = int(line[count_at:].split()[0])
+    return counts
+
+
 def wireshark_dests(path, tree):
     """{(address, port type, port): packets} from a Destinations and Ports tree."""
-    proc = user.tshark("-r", path, "-q", "-z", f"{tree},tree")
-    assert proc.returncode == 0, proc.stderr
-    counts, address, ptype = {}, None, None
-    in_body = False
-    for line in proc.stdout.splitlines():
-        if line.startswith("---"):
-            in_body = not in_body
-            continue
-        if not in_body or not line.strip():
-            continue
-        depth = len(line) - len(line.lstrip(" "))
-        if depth == 0:  # the root, "Destinations and Ports"
-            continue
-        name, count = line.split()[0], int(line.split()[1])
-        if depth == 1:
-            address = name
-        elif depth == 2:
-            ptype = name
-        elif depth == 3:
-            counts[(address, ptype, int(name))] = count
-    return counts
+    return {(k[0], k[1], int(k[2])): v for k, v in tree_counts(path, f"{tree},tree").items()
+            if len(k) == 3}
 
 
 def pktan_json(path, *options):
@@ -119,6 +122,29 @@ class PacketsViewEqualsWireshark(unittest.TestCase):
             self.assertIn(dest["address"], text)
 
 
+class DialogTree(unittest.TestCase):
+    """Statistics > PktAn > Destinations and Ports is a stats tree, which
+    tshark can print too (-z pktan_dests,tree): same numbers as the report
+    (no capture here has tunnels, which the tree counts once per frame)."""
+
+    def test_tree_equals_report(self):
+        for path, _ in captures:
+            with self.subTest(capture=os.path.basename(path)):
+                report = pktan_json(path)
+                tree = tree_counts(path, "pktan_dests,tree")
+                expected = {}
+                for dest in report["destinations"]:
+                    expected[(dest["address"],)] = dest["packets"]
+                    for port in dest["ports"]:
+                        transport = (dest["address"], port["transport"])
+                        expected[transport] = expected.get(transport, 0) + port["packets"]
+                        if port["transport"] in WIRESHARK_PORT_TYPES:
+                            name = str(port["port"]) + (f" ({port['service']})"
+                                                        if port["service"] else "")
+                            expected[transport + (name,)] = port["packets"]
+                self.assertEqual(tree, expected)
+
+
 class ServersView(unittest.TestCase):
     def test_servers_are_the_sidecars_servers(self):
         checked = 0
@@ -145,6 +171,50 @@ class ServersView(unittest.TestCase):
                     path, "(tcp or udp) and not icmp and not icmpv6"))
                 checked += 1
         self.assertGreater(checked, 5)
+
+
+    def test_syn_names_the_server_above_the_clients_port(self):
+        """A recorded HTTP capture with the server's port 8080 rewritten to
+        50000, above the clients' ports (40001...): the lower-port rule
+        would pick the clients, the handshake says the server."""
+        source, truth = next((p, t) for p, t in captures
+                             if t and t["scenario"] == "http" and t["ip_version"] == 4)
+        path = rewrite_tcp_port(source, 8080, 50000)
+        report = pktan_json(path, "view=servers")
+        rows = [(d["address"], p["port"], p["conversations"])
+                for d in report["destinations"] for p in d["ports"]]
+        self.assertEqual(rows, [(truth["server"], 50000, len(truth["connections"]))])
+
+
+def rewrite_tcp_port(path, old, new):
+    """A copy of a pcap (Ethernet, IPv4/IPv6) with TCP port old replaced by
+    new in both directions. Checksums are left stale: Wireshark does not
+    check them by default."""
+    with open(path, "rb") as f:
+        data = bytearray(f.read())
+    endian = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    offset = 24
+    while offset + 16 <= len(data):
+        caplen = struct.unpack_from(endian + "I", data, offset + 8)[0]
+        frame = offset + 16
+        ethertype = struct.unpack_from(">H", data, frame + 12)[0]
+        ip = frame + 14
+        if ethertype == 0x0800 and data[ip + 9] == 6:
+            tcp = ip + (data[ip] & 0x0F) * 4
+        elif ethertype == 0x86DD and data[ip + 6] == 6:
+            tcp = ip + 40
+        else:
+            tcp = None
+        if tcp is not None:
+            for field in (tcp, tcp + 2):
+                if struct.unpack_from(">H", data, field)[0] == old:
+                    struct.pack_into(">H", data, field, new)
+        offset = frame + caplen
+    out = os.path.join(user.stage, f"port{new}-" + os.path.basename(path))
+    with open(out, "wb") as f:
+        f.write(data)
+    os.chmod(out, 0o644)
+    return out
 
 
 class HostOption(unittest.TestCase):

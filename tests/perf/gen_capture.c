@@ -759,7 +759,11 @@ static uint64_t op_delay(flow_t *f, uint8_t op)
 /* Connection set-up                                                   */
 /* ------------------------------------------------------------------ */
 
-#define NCLIENTS 4099u
+/* Client hosts the connections are spread over (--clients). Each gets a
+ * distinct ephemeral port per connection, so N / clients <= EPHEMERAL_PORTS. */
+#define DEFAULT_CLIENTS 4099u
+#define EPHEMERAL_PORTS 28232u
+static uint32_t n_clients = DEFAULT_CLIENTS;
 
 static uint32_t draw_rtt(uint64_t *r)
 {
@@ -773,8 +777,8 @@ static uint32_t draw_rtt(uint64_t *r)
 
 static void assign_endpoint(flow_t *f, uint32_t idx)
 {
-    f->client = idx % NCLIENTS;
-    f->cport = (uint16_t)(32768 + ((idx / NCLIENTS) + f->client * 37u) % 28232u);
+    f->client = idx % n_clients;
+    f->cport = (uint16_t)(32768 + ((idx / n_clients) + f->client * 37u) % EPHEMERAL_PORTS);
 }
 
 static void build_tcp_script(flow_t *f)
@@ -956,12 +960,12 @@ static void json_str(FILE *fp, const char *s)
 static void usage(FILE *fp)
 {
     fputs("usage: pktan-gen --connections N [--seed S] [--v6-share F] [--udp-flows M]\n"
-          "                 [--mix outcome=share,...] [--reuse-share F]\n"
+          "                 [--mix outcome=share,...] [--reuse-share F] [--clients C]\n"
           "                 --out FILE.pcap --truth FILE.json [--conn-list FILE.tsv]\n"
           "--mix lists relative shares (normalised; unlisted outcomes get 0) of:\n"
           "  established, established_after_retry, refused, icmp_rejected,\n"
           "  unanswered, half_open, midstream (default 0.80,0.03,0.05,0.03,0.04,0.02,0.03)\n"
-          "default: --seed 1 --v6-share 0.3 --udp-flows N/4 --reuse-share 0.005\n",
+          "default: --seed 1 --v6-share 0.3 --udp-flows N/4 --reuse-share 0.005 --clients 4099\n",
           fp);
 }
 
@@ -1030,6 +1034,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--v6-share")) v6share = parse_double(v, a);
         else if (!strcmp(a, "--udp-flows")) { nudp = parse_ull(v, a); have_udp = 1; }
         else if (!strcmp(a, "--reuse-share")) reuse_share = parse_double(v, a);
+        else if (!strcmp(a, "--clients")) n_clients = (uint32_t)parse_ull(v, a);
         else if (!strcmp(a, "--mix")) parse_mix(argv[i]);
         else if (!strcmp(a, "--out")) out = v;
         else if (!strcmp(a, "--truth")) truth = v;
@@ -1042,6 +1047,10 @@ int main(int argc, char **argv)
     }
     if (v6share > 1.0) die("--v6-share must be within 0..1", NULL);
     if (nconn > 20000000ULL) die("--connections: at most 20000000", NULL);
+    if (n_clients == 0 || n_clients > 16000000u)
+        die("--clients: 1 to 16000000", NULL);
+    if ((nconn + n_clients - 1) / n_clients > EPHEMERAL_PORTS)
+        die("--clients: too few for distinct ephemeral ports (at most 28232 connections per client)", NULL);
     if (!have_udp) nudp = nconn / 4;
     if (nudp > 20000000ULL) die("--udp-flows: at most 20000000", NULL);
 

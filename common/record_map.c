@@ -1,0 +1,135 @@
+#include "record_map.h"
+
+#include <string.h>
+
+#include "flow_key.h"
+
+#define CHUNK_BITS 12
+#define CHUNK_RECORDS (1u << CHUNK_BITS)
+#define INITIAL_SLOTS 1024u
+
+typedef struct {
+    guint32 hash;
+    guint32 index_plus_one; /* 0: empty */
+} slot;
+
+struct pktan_record_map {
+    gsize key_size;
+    gsize record_size;
+    slot *slots;
+    guint32 slot_mask;
+    guint count;
+    GPtrArray *chunks; /* of CHUNK_RECORDS records each */
+};
+
+pktan_record_map *pktan_record_map_new(gsize key_size, gsize record_size)
+{
+    pktan_record_map *m = g_new0(pktan_record_map, 1);
+
+    g_return_val_if_fail(key_size > 0 && key_size <= record_size, NULL);
+    m->key_size = key_size;
+    m->record_size = record_size;
+    m->slots = g_new0(slot, INITIAL_SLOTS);
+    m->slot_mask = INITIAL_SLOTS - 1;
+    m->chunks = g_ptr_array_new_with_free_func(g_free);
+    return m;
+}
+
+void pktan_record_map_free(pktan_record_map *m)
+{
+    if (m == NULL)
+        return;
+    g_free(m->slots);
+    g_ptr_array_free(m->chunks, TRUE);
+    g_free(m);
+}
+
+void pktan_record_map_clear(pktan_record_map *m)
+{
+    memset(m->slots, 0, (m->slot_mask + 1) * sizeof(slot));
+    g_ptr_array_set_size(m->chunks, 0);
+    m->count = 0;
+}
+
+guint pktan_record_map_size(const pktan_record_map *m)
+{
+    return m->count;
+}
+
+void *pktan_record_map_nth(const pktan_record_map *m, guint i)
+{
+    guint8 *chunk = g_ptr_array_index(m->chunks, i >> CHUNK_BITS);
+    return chunk + (gsize)(i & (CHUNK_RECORDS - 1)) * m->record_size;
+}
+
+/* Index of key's slot: its own, or the empty one where it belongs. */
+static guint32 find_slot(const pktan_record_map *m, const void *key, guint32 hash)
+{
+    guint32 i = hash & m->slot_mask;
+
+    for (;;) {
+        const slot *s = &m->slots[i];
+        if (s->index_plus_one == 0)
+            return i;
+        if (s->hash == hash &&
+            memcmp(pktan_record_map_nth(m, s->index_plus_one - 1), key, m->key_size) == 0)
+            return i;
+        i = (i + 1) & m->slot_mask;
+    }
+}
+
+/* Doubles the slot array; records stay where they are. */
+static void grow(pktan_record_map *m)
+{
+    guint32 old_size = m->slot_mask + 1;
+    slot *old = m->slots;
+
+    m->slots = g_new0(slot, (gsize)old_size * 2);
+    m->slot_mask = old_size * 2 - 1;
+    for (guint32 i = 0; i < old_size; i++) {
+        guint32 j;
+        if (old[i].index_plus_one == 0)
+            continue;
+        j = old[i].hash & m->slot_mask;
+        while (m->slots[j].index_plus_one != 0)
+            j = (j + 1) & m->slot_mask;
+        m->slots[j] = old[i];
+    }
+    g_free(old);
+}
+
+void *pktan_record_map_lookup(const pktan_record_map *m, const void *key)
+{
+    guint32 hash = pktan_hash_bytes(key, m->key_size);
+    const slot *s = &m->slots[find_slot(m, key, hash)];
+
+    return s->index_plus_one ? pktan_record_map_nth(m, s->index_plus_one - 1) : NULL;
+}
+
+void *pktan_record_map_get(pktan_record_map *m, const void *key, gboolean *created)
+{
+    guint32 hash = pktan_hash_bytes(key, m->key_size);
+    guint32 i = find_slot(m, key, hash);
+    guint8 *record;
+
+    if (created)
+        *created = FALSE;
+    if (m->slots[i].index_plus_one)
+        return pktan_record_map_nth(m, m->slots[i].index_plus_one - 1);
+
+    /* Keep the load at or below one half, so probes stay short. */
+    if ((m->count + 1) * 2 > m->slot_mask + 1) {
+        grow(m);
+        i = find_slot(m, key, hash);
+    }
+    if ((m->count & (CHUNK_RECORDS - 1)) == 0)
+        g_ptr_array_add(m->chunks, g_malloc(CHUNK_RECORDS * m->record_size));
+    record = pktan_record_map_nth(m, m->count);
+    memset(record, 0, m->record_size);
+    memcpy(record, key, m->key_size);
+    m->slots[i].hash = hash;
+    m->slots[i].index_plus_one = ++m->count;
+    if (created)
+        *created = TRUE;
+    return record;
+}

@@ -1,0 +1,7 @@
+/* Statistics > PktAn dialogs (Wireshark's stats-tree dialogs). */
+#ifndef PKTAN_DIALOGS_H
+#define PKTAN_DIALOGS_H
+
+void pktan_dests_dialog_register(void);
+
+#endif

@@ -1,0 +1,136 @@
+/* The Destinations and Ports core: aggregation, order, server attribution. */
+#include <glib.h>
+
+#include "dests.h"
+
+static pktan_dest_key key(const char *addr, guint8 proto, gboolean has_port, guint16 port)
+{
+    pktan_addr a;
+    pktan_dest_key k;
+    g_assert_true(pktan_addr_parse(addr, &a));
+    pktan_dest_key_make(&k, &a, proto, has_port, port);
+    return k;
+}
+
+static const pktan_dest_group *group(const pktan_dests_table *t, guint i)
+{
+    return g_ptr_array_index(t->groups, i);
+}
+
+static const pktan_dest_row *port_row(const pktan_dest_group *g, guint i)
+{
+    return g_ptr_array_index(g->ports, i);
+}
+
+static void test_packets_view(void)
+{
+    pktan_dests *d = pktan_dests_new(PKTAN_VIEW_PACKETS);
+    pktan_dest_key web = key("10.0.0.2", 6, TRUE, 80);
+    pktan_dest_key dns = key("10.0.0.2", 17, TRUE, 53);
+    pktan_dest_key ping = key("2001:db8::9", 1, FALSE, 0);
+    pktan_dests_table *t;
+    char buf[PKTAN_ADDR_STRLEN];
+
+    pktan_dests_add_packet(d, &web, 100, 5);
+    pktan_dests_add_packet(d, &web, 1500, 2);
+    pktan_dests_add_packet(d, &dns, 80, 9);
+    for (int i = 0; i < 4; i++)
+        pktan_dests_add_packet(d, &ping, 60, 10 + i);
+
+    t = pktan_dests_table_build(d, PKTAN_SORT_PACKETS);
+    g_assert_cmpuint(t->packets, ==, 7);
+    g_assert_cmpuint(t->bytes, ==, 100 + 1500 + 80 + 240);
+    g_assert_cmpuint(t->groups->len, ==, 2);
+    /* By packets: the IPv6 host (4) before 10.0.0.2 (3). */
+    g_assert_cmpstr(pktan_addr_to_str(&group(t, 0)->total.key.addr, buf), ==, "2001:db8::9");
+    g_assert_cmpuint(group(t, 1)->total.packets, ==, 3);
+    g_assert_cmpuint(group(t, 1)->total.bytes, ==, 1680);
+    g_assert_cmpint(group(t, 1)->total.first, ==, 2);
+    g_assert_cmpint(group(t, 1)->total.last, ==, 9);
+    g_assert_cmpuint(port_row(group(t, 1), 0)->key.port, ==, 80);
+    g_assert_cmpint(port_row(group(t, 1), 0)->first, ==, 2);
+    g_assert_cmpint(port_row(group(t, 1), 0)->last, ==, 5);
+    pktan_dests_table_free(t);
+
+    /* By bytes: 10.0.0.2 (1680) before the IPv6 host (240). */
+    t = pktan_dests_table_build(d, PKTAN_SORT_BYTES);
+    g_assert_cmpuint(group(t, 0)->total.bytes, ==, 1680);
+    pktan_dests_table_free(t);
+
+    pktan_dests_reset(d);
+    t = pktan_dests_table_build(d, PKTAN_SORT_PACKETS);
+    g_assert_cmpuint(t->groups->len, ==, 0);
+    g_assert_cmpuint(t->packets, ==, 0);
+    pktan_dests_table_free(t);
+    pktan_dests_free(d);
+}
+
+/* Adds one packet of a conversation in the servers view. */
+static pktan_conversation_ref conv_packet(pktan_dests *d, const char *src, guint16 sport,
+                                          const char *dst, guint16 dport, guint8 proto)
+{
+    pktan_dest_key from = key(src, proto, proto != 1, sport);
+    pktan_dest_key to = key(dst, proto, proto != 1, dport);
+    return pktan_dests_add_conversation_packet(d, &from, &to, 100, 0);
+}
+
+static void assert_single_server(pktan_dests *d, const char *addr, guint16 port,
+                                 guint64 packets, guint64 conversations)
+{
+    pktan_dests_table *t = pktan_dests_table_build(d, PKTAN_SORT_PACKETS);
+    char buf[PKTAN_ADDR_STRLEN];
+
+    g_assert_cmpuint(t->groups->len, ==, 1);
+    g_assert_cmpstr(pktan_addr_to_str(&group(t, 0)->total.key.addr, buf), ==, addr);
+    g_assert_cmpuint(group(t, 0)->ports->len, ==, 1);
+    g_assert_cmpuint(port_row(group(t, 0), 0)->key.port, ==, port);
+    g_assert_cmpuint(port_row(group(t, 0), 0)->packets, ==, packets);
+    g_assert_cmpuint(port_row(group(t, 0), 0)->conversations, ==, conversations);
+    pktan_dests_table_free(t);
+}
+
+static void test_server_from_syn(void)
+{
+    /* The server listens on a port above the client's: the SYN decides. */
+    pktan_dests *d = pktan_dests_new(PKTAN_VIEW_SERVERS);
+    pktan_conversation_ref syn = conv_packet(d, "10.0.0.1", 1000, "10.0.0.2", 50000, 6);
+    pktan_dests_conversation_hint(syn, PKTAN_SERVER_HINT_DST);
+    conv_packet(d, "10.0.0.2", 50000, "10.0.0.1", 1000, 6);
+    conv_packet(d, "10.0.0.1", 1000, "10.0.0.2", 50000, 6);
+    assert_single_server(d, "10.0.0.2", 50000, 3, 1);
+    pktan_dests_free(d);
+
+    /* Only the SYN/ACK captured: its source is the server. */
+    d = pktan_dests_new(PKTAN_VIEW_SERVERS);
+    syn = conv_packet(d, "10.0.0.2", 50000, "10.0.0.1", 1000, 6);
+    pktan_dests_conversation_hint(syn, PKTAN_SERVER_HINT_SRC);
+    assert_single_server(d, "10.0.0.2", 50000, 1, 1);
+    pktan_dests_free(d);
+}
+
+static void test_server_without_handshake(void)
+{
+    /* Mid-stream: the lower port is the server, whoever sent first. */
+    pktan_dests *d = pktan_dests_new(PKTAN_VIEW_SERVERS);
+    conv_packet(d, "10.0.0.2", 443, "10.0.0.1", 51000, 6);
+    conv_packet(d, "10.0.0.1", 51000, "10.0.0.2", 443, 6);
+    conv_packet(d, "10.0.0.3", 52000, "10.0.0.2", 443, 6);
+    assert_single_server(d, "10.0.0.2", 443, 3, 2);
+    pktan_dests_free(d);
+
+    /* No ports (ICMP): where the first packet went. */
+    d = pktan_dests_new(PKTAN_VIEW_SERVERS);
+    conv_packet(d, "10.0.0.1", 0, "10.0.0.9", 0, 1);
+    conv_packet(d, "10.0.0.9", 0, "10.0.0.1", 0, 1);
+    assert_single_server(d, "10.0.0.9", 0, 2, 1);
+    pktan_dests_free(d);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/dests/packets_view", test_packets_view);
+    g_test_add_func("/dests/server_from_syn", test_server_from_syn);
+    g_test_add_func("/dests/server_without_handshake", test_server_without_handshake);
+    return g_test_run();
+}
