@@ -55,6 +55,11 @@ void pktan_text_table_add_row(pktan_text_table *table, const char *const *cells)
     g_ptr_array_add(table->rows, row);
 }
 
+void pktan_text_table_add_omitted(pktan_text_table *table, guint64 n)
+{
+    table->omitted += n;
+}
+
 /* Display width: characters, not bytes, so names in UTF-8 line up. */
 static gsize text_width(const char *s)
 {

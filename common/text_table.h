@@ -26,6 +26,9 @@ void pktan_text_table_free(pktan_text_table *table);
 /* cells: ncolumns strings, copied; a NULL cell prints as "-". */
 void pktan_text_table_add_row(pktan_text_table *table, const char *const *cells);
 
+/* Counts n more rows in the "not shown" line without building them. */
+void pktan_text_table_add_omitted(pktan_text_table *table, guint64 n);
+
 void pktan_text_table_write(const pktan_text_table *table, FILE *out);
 
 /* The frame around one report: title and the display filter in use. */

@@ -10,6 +10,7 @@
 typedef void (*pktan_report_start_fn)(pktan_args *args, FILE *out);
 
 void pktan_dests_start(pktan_args *args, FILE *out);
+void pktan_rtt_start(pktan_args *args, FILE *out);
 
 /* One line on standard error, then exit: how tshark's own -z handlers end. */
 G_NORETURN void pktan_fail(const char *format, ...) G_GNUC_PRINTF(1, 2);

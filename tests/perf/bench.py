@@ -26,6 +26,8 @@ from wireshark_user import WiresharkUser  # noqa: E402
 FLOOR = ("floor: -z endpoints,eth", ["-z", "endpoints,eth"])
 PKTAN = [
     ("pktan,dests", ["-z", "pktan,dests"]),
+    ("pktan,rtt", ["-z", "pktan,rtt"]),
+    ("pktan,dests + pktan,rtt", ["-z", "pktan,dests", "-z", "pktan,rtt"]),
 ]
 WIRESHARK = [
     ("-z io,phs", ["-z", "io,phs"]),

@@ -1,0 +1,133 @@
+#include "handshake.h"
+
+#include "record_map.h"
+
+struct pktan_handshakes {
+    pktan_record_map *connections; /* of pktan_handshake, keyed by stream */
+};
+
+pktan_handshakes *pktan_handshakes_new(void)
+{
+    pktan_handshakes *hs = g_new0(pktan_handshakes, 1);
+    hs->connections = pktan_record_map_new(sizeof(guint32), sizeof(pktan_handshake));
+    return hs;
+}
+
+void pktan_handshakes_free(pktan_handshakes *hs)
+{
+    if (hs == NULL)
+        return;
+    pktan_record_map_free(hs->connections);
+    g_free(hs);
+}
+
+void pktan_handshakes_reset(pktan_handshakes *hs)
+{
+    pktan_record_map_clear(hs->connections);
+}
+
+guint pktan_handshakes_count(const pktan_handshakes *hs)
+{
+    return pktan_record_map_size(hs->connections);
+}
+
+const pktan_handshake *pktan_handshakes_nth(const pktan_handshakes *hs, guint i)
+{
+    return pktan_record_map_nth(hs->connections, i);
+}
+
+static gboolean from_client(const pktan_handshake *h, const pktan_tcp_segment *seg)
+{
+    return seg->src_port == h->client_port && pktan_addr_equal(&seg->src, &h->client);
+}
+
+/* The first segment of a connection decides who the client is: the sender
+ * of a SYN, the receiver of a SYN/ACK (captured before its SYN), or, for
+ * anything else, nobody: the handshake is not in the capture. */
+static void start(pktan_handshake *h, const pktan_tcp_segment *seg)
+{
+    gboolean synack = (seg->flags & (PKTAN_TCP_SYN | PKTAN_TCP_ACK)) ==
+                      (PKTAN_TCP_SYN | PKTAN_TCP_ACK);
+
+    h->client = synack ? seg->dst : seg->src;
+    h->client_port = synack ? seg->dst_port : seg->src_port;
+    h->server = synack ? seg->src : seg->dst;
+    h->server_port = synack ? seg->src_port : seg->dst_port;
+    h->state = (seg->flags & PKTAN_TCP_SYN) ? PKTAN_HS_SYN_SENT : PKTAN_HS_MIDSTREAM;
+}
+
+static void on_syn(pktan_handshake *h, const pktan_tcp_segment *seg)
+{
+    if (!from_client(h, seg)) {
+        h->simultaneous_open = 1;
+        return;
+    }
+    h->syn_count++;
+    if (h->first_syn_frame == 0) {
+        h->first_syn_frame = seg->frame;
+        h->first_syn_time = seg->time;
+    }
+    h->syn_frame = seg->frame;
+    h->syn_time = seg->time;
+    if (h->synack_frame)
+        h->state = PKTAN_HS_SYNACK_SEEN;
+}
+
+static void on_synack(pktan_handshake *h, const pktan_tcp_segment *seg)
+{
+    if (from_client(h, seg))
+        return; /* the client's half of a simultaneous open */
+    h->synack_count++;
+    h->synack_frame = seg->frame;
+    h->synack_time = seg->time;
+    if (h->syn_frame)
+        h->state = PKTAN_HS_SYNACK_SEEN;
+}
+
+const pktan_handshake *pktan_handshakes_add(pktan_handshakes *hs, const pktan_tcp_segment *seg,
+                                            gboolean *completed)
+{
+    gboolean created;
+    pktan_handshake *h = pktan_record_map_get(hs->connections, &seg->stream, &created);
+    guint16 f = seg->flags;
+
+    *completed = FALSE;
+    if (created)
+        start(h, seg);
+    if (h->state == PKTAN_HS_MIDSTREAM || h->state == PKTAN_HS_COMPLETE)
+        return h;
+
+    if ((f & PKTAN_TCP_SYN) && !(f & PKTAN_TCP_ACK)) {
+        on_syn(h, seg);
+    } else if (f & PKTAN_TCP_SYN) {
+        on_synack(h, seg);
+    } else if (f & PKTAN_TCP_RST) {
+        h->reset = 1;
+    } else if ((f & PKTAN_TCP_ACK) && h->state == PKTAN_HS_SYNACK_SEEN && from_client(h, seg)) {
+        h->ack_frame = seg->frame;
+        h->ack_time = seg->time;
+        h->state = PKTAN_HS_COMPLETE;
+        *completed = TRUE;
+    }
+    return h;
+}
+
+pktan_ns pktan_handshake_irtt(const pktan_handshake *h)
+{
+    return h->ack_time - h->syn_time;
+}
+
+pktan_ns pktan_handshake_syn_synack(const pktan_handshake *h)
+{
+    return h->synack_time - h->syn_time;
+}
+
+pktan_ns pktan_handshake_synack_ack(const pktan_handshake *h)
+{
+    return h->ack_time - h->synack_time;
+}
+
+pktan_ns pktan_handshake_connect_time(const pktan_handshake *h)
+{
+    return h->ack_time - h->first_syn_time;
+}

@@ -1,0 +1,369 @@
+#include "rtt_report.h"
+
+#include <string.h>
+
+#include "csv_writer.h"
+#include "flow_key.h"
+#include "json_writer.h"
+#include "record_map.h"
+#include "text_table.h"
+#include "time_stats.h"
+
+/* ---- the numbers ---------------------------------------------------------- */
+
+typedef struct {
+    pktan_addr addr;
+    guint8 reserved; /* keeps the key free of padding holes */
+    guint16 port;
+} server_key;
+
+_Static_assert(sizeof(server_key) == 17 + 1 + 2, "server_key must have no padding");
+
+typedef struct {
+    server_key key;
+    GArray *irtts;   /* of pktan_ns */
+    pktan_time_stats irtt;
+} server_row;
+
+typedef struct {
+    GPtrArray *complete;   /* of const pktan_handshake *, slowest first */
+    guint incomplete;
+    guint midstream;
+    pktan_time_stats irtt, syn_synack, synack_ack;
+    pktan_record_map *server_map;
+    GPtrArray *servers;    /* of server_row *, in report order */
+} rtt_table;
+
+static gint slowest_first(gconstpointer pa, gconstpointer pb)
+{
+    const pktan_handshake *a = *(const pktan_handshake *const *)pa;
+    const pktan_handshake *b = *(const pktan_handshake *const *)pb;
+    pktan_ns x = pktan_handshake_irtt(a), y = pktan_handshake_irtt(b);
+
+    if (x != y)
+        return (x < y) - (x > y);
+    return (a->stream > b->stream) - (a->stream < b->stream);
+}
+
+static gint servers_in_order(gconstpointer pa, gconstpointer pb, gpointer sort)
+{
+    const server_row *a = *(const server_row *const *)pa;
+    const server_row *b = *(const server_row *const *)pb;
+
+    if (GPOINTER_TO_INT(sort) == PKTAN_SORT_MEDIAN && a->irtt.median != b->irtt.median)
+        return (a->irtt.median < b->irtt.median) - (a->irtt.median > b->irtt.median);
+    if (a->irtt.count != b->irtt.count)
+        return (a->irtt.count < b->irtt.count) - (a->irtt.count > b->irtt.count);
+    return memcmp(&a->key, &b->key, sizeof a->key);
+}
+
+static void stats_of(const GPtrArray *complete, pktan_ns (*measure)(const pktan_handshake *),
+                     pktan_time_stats *out)
+{
+    pktan_ns *values = g_new(pktan_ns, complete->len ? complete->len : 1);
+
+    for (guint i = 0; i < complete->len; i++)
+        values[i] = measure(g_ptr_array_index(complete, i));
+    pktan_time_stats_compute(values, complete->len, out);
+    g_free(values);
+}
+
+static void build(const pktan_handshakes *hs, pktan_sort sort, rtt_table *t)
+{
+    memset(t, 0, sizeof *t);
+    t->complete = g_ptr_array_new();
+    t->server_map = pktan_record_map_new(sizeof(server_key), sizeof(server_row));
+    t->servers = g_ptr_array_new();
+
+    for (guint i = 0; i < pktan_handshakes_count(hs); i++) {
+        const pktan_handshake *h = pktan_handshakes_nth(hs, i);
+        server_key key;
+        server_row *row;
+        gboolean created;
+        pktan_ns irtt;
+
+        if (h->state == PKTAN_HS_MIDSTREAM) {
+            t->midstream++;
+            continue;
+        }
+        if (h->state != PKTAN_HS_COMPLETE) {
+            t->incomplete++;
+            continue;
+        }
+        g_ptr_array_add(t->complete, (gpointer)h);
+        memset(&key, 0, sizeof key);
+        key.addr = h->server;
+        key.port = h->server_port;
+        row = pktan_record_map_get(t->server_map, &key, &created);
+        if (created) {
+            row->irtts = g_array_new(FALSE, FALSE, sizeof(pktan_ns));
+            g_ptr_array_add(t->servers, row);
+        }
+        irtt = pktan_handshake_irtt(h);
+        g_array_append_val(row->irtts, irtt);
+    }
+    for (guint i = 0; i < t->servers->len; i++) {
+        server_row *row = g_ptr_array_index(t->servers, i);
+        pktan_time_stats_compute((pktan_ns *)(void *)row->irtts->data, row->irtts->len, &row->irtt);
+    }
+    g_ptr_array_sort_with_data(t->servers, servers_in_order, GINT_TO_POINTER(sort));
+    stats_of(t->complete, pktan_handshake_irtt, &t->irtt);
+    stats_of(t->complete, pktan_handshake_syn_synack, &t->syn_synack);
+    stats_of(t->complete, pktan_handshake_synack_ack, &t->synack_ack);
+    g_ptr_array_sort(t->complete, slowest_first);
+}
+
+static void release(rtt_table *t)
+{
+    for (guint i = 0; i < t->servers->len; i++)
+        g_array_free(((server_row *)g_ptr_array_index(t->servers, i))->irtts, TRUE);
+    g_ptr_array_free(t->servers, TRUE);
+    pktan_record_map_free(t->server_map);
+    g_ptr_array_free(t->complete, TRUE);
+}
+
+/* Where the capture was taken, from the handshake halves: a client sends
+ * its ACK right after the SYN/ACK reaches it, a server its SYN/ACK right
+ * after the SYN does. */
+static const char *capture_point(const rtt_table *t)
+{
+    if (t->irtt.count == 0)
+        return NULL;
+    if (t->synack_ack.median * 10 <= t->irtt.median)
+        return "near the clients: SYN/ACK to ACK is a small part of the handshake, "
+               "so the times are the full network round trip";
+    if (t->syn_synack.median * 10 <= t->irtt.median)
+        return "near the servers: SYN to SYN/ACK is a small part of the handshake, "
+               "so the round trip is mostly between server and client after the SYN/ACK";
+    return "between clients and servers: both halves of the handshake take network time";
+}
+
+/* ---- text ------------------------------------------------------------------- */
+
+static const char *ms(pktan_ns ns, char *buf)
+{
+    return pktan_format_ms(ns, buf);
+}
+
+static void add_stats_row(pktan_text_table *t, const char *what, const pktan_time_stats *s)
+{
+    char b[5][PKTAN_TIME_STRLEN];
+    const char *cells[] = {what, ms(s->min, b[0]), ms(s->median, b[1]), ms(s->p95, b[2]),
+                           ms(s->max, b[3]), ms(s->mean, b[4])};
+    pktan_text_table_add_row(t, cells);
+}
+
+static void write_text(const rtt_table *t, const pktan_report_context *ctx)
+{
+    static const pktan_text_column summary_columns[] = {
+        {"Handshake (ms)", PKTAN_ALIGN_LEFT}, {"Min", PKTAN_ALIGN_RIGHT},
+        {"Median", PKTAN_ALIGN_RIGHT},        {"P95", PKTAN_ALIGN_RIGHT},
+        {"Max", PKTAN_ALIGN_RIGHT},           {"Mean", PKTAN_ALIGN_RIGHT},
+    };
+    static const pktan_text_column server_columns[] = {
+        {"Server", PKTAN_ALIGN_LEFT},        {"Port", PKTAN_ALIGN_RIGHT},
+        {"Service", PKTAN_ALIGN_LEFT},       {"Handshakes", PKTAN_ALIGN_RIGHT},
+        {"Min (ms)", PKTAN_ALIGN_RIGHT},     {"Median", PKTAN_ALIGN_RIGHT},
+        {"P95", PKTAN_ALIGN_RIGHT},          {"Max", PKTAN_ALIGN_RIGHT},
+        {"Mean", PKTAN_ALIGN_RIGHT},
+    };
+    static const pktan_text_column slow_columns[] = {
+        {"Stream", PKTAN_ALIGN_RIGHT},       {"Client", PKTAN_ALIGN_LEFT},
+        {"Server", PKTAN_ALIGN_LEFT},        {"SYN", PKTAN_ALIGN_RIGHT},
+        {"SYN/ACK", PKTAN_ALIGN_RIGHT},      {"ACK", PKTAN_ALIGN_RIGHT},
+        {"SYN retx", PKTAN_ALIGN_RIGHT},     {"iRTT (ms)", PKTAN_ALIGN_RIGHT},
+        {"SYN>SYN/ACK", PKTAN_ALIGN_RIGHT},  {"SYN/ACK>ACK", PKTAN_ALIGN_RIGHT},
+        {"Connect", PKTAN_ALIGN_RIGHT},
+    };
+    const pktan_args *a = ctx->args;
+    const pktan_namer *n = ctx->namer;
+    pktan_text_table *summary = pktan_text_table_new("Handshake times", G_N_ELEMENTS(summary_columns),
+                                                     summary_columns, 0);
+    pktan_text_table *servers = pktan_text_table_new("Per server", G_N_ELEMENTS(server_columns),
+                                                     server_columns, a->top);
+    pktan_text_table *slow = pktan_text_table_new("Slowest handshakes (frame numbers)",
+                                                  G_N_ELEMENTS(slow_columns), slow_columns, a->top);
+    const char *where = capture_point(t);
+
+    add_stats_row(summary, "iRTT (SYN to ACK)", &t->irtt);
+    add_stats_row(summary, "SYN to SYN/ACK", &t->syn_synack);
+    add_stats_row(summary, "SYN/ACK to ACK", &t->synack_ack);
+
+    for (guint i = 0; i < t->servers->len; i++) {
+        const server_row *r = g_ptr_array_index(t->servers, i);
+        char addr[PKTAN_ADDR_STRLEN], port[8], count[16], b[5][PKTAN_TIME_STRLEN];
+        const char *service = n->service(PKTAN_IPPROTO_TCP, r->key.port, n->ctx);
+        const char *cells[] = {pktan_addr_to_str(&r->key.addr, addr), port, service ? service : "",
+                               count, ms(r->irtt.min, b[0]), ms(r->irtt.median, b[1]),
+                               ms(r->irtt.p95, b[2]), ms(r->irtt.max, b[3]), ms(r->irtt.mean, b[4])};
+        g_snprintf(port, sizeof port, "%u", r->key.port);
+        g_snprintf(count, sizeof count, "%u", r->irtt.count);
+        pktan_text_table_add_row(servers, cells);
+    }
+    for (guint i = 0; i < t->complete->len && (a->top == 0 || i < a->top); i++) {
+        const pktan_handshake *h = g_ptr_array_index(t->complete, i);
+        char stream[12], client[PKTAN_ADDR_STRLEN + 8], server[PKTAN_ADDR_STRLEN + 8];
+        char ca[PKTAN_ADDR_STRLEN], sa[PKTAN_ADDR_STRLEN], f[3][12], retx[8];
+        char b[4][PKTAN_TIME_STRLEN];
+        const char *cells[] = {stream, client, server, f[0], f[1], f[2], retx,
+                               ms(pktan_handshake_irtt(h), b[0]),
+                               ms(pktan_handshake_syn_synack(h), b[1]),
+                               ms(pktan_handshake_synack_ack(h), b[2]),
+                               ms(pktan_handshake_connect_time(h), b[3])};
+        g_snprintf(stream, sizeof stream, "%u", h->stream);
+        pktan_addr_to_str(&h->client, ca);
+        pktan_addr_to_str(&h->server, sa);
+        g_snprintf(client, sizeof client, h->client.family == PKTAN_AF_IPV6 ? "[%s]:%u" : "%s:%u",
+                   ca, h->client_port);
+        g_snprintf(server, sizeof server, h->server.family == PKTAN_AF_IPV6 ? "[%s]:%u" : "%s:%u",
+                   sa, h->server_port);
+        g_snprintf(f[0], sizeof f[0], "%u", h->syn_frame);
+        g_snprintf(f[1], sizeof f[1], "%u", h->synack_frame);
+        g_snprintf(f[2], sizeof f[2], "%u", h->ack_frame);
+        g_snprintf(retx, sizeof retx, "%u", h->syn_count - 1u);
+        pktan_text_table_add_row(slow, cells);
+    }
+    if (a->top && t->complete->len > a->top)
+        pktan_text_table_add_omitted(slow, t->complete->len - a->top);
+
+    pktan_text_report_begin(ctx->out, "PktAn Handshake RTT", a->filter);
+    fprintf(ctx->out, "%u handshakes, %u incomplete (SYN seen, no final ACK), "
+            "%u without a handshake in the capture\n",
+            t->complete->len, t->incomplete, t->midstream);
+    if (where)
+        fprintf(ctx->out, "Capture point: %s\n", where);
+    fputc('\n', ctx->out);
+    pktan_text_table_write(summary, ctx->out);
+    fputc('\n', ctx->out);
+    pktan_text_table_write(servers, ctx->out);
+    fputc('\n', ctx->out);
+    pktan_text_table_write(slow, ctx->out);
+    pktan_text_report_end(ctx->out);
+    pktan_text_table_free(summary);
+    pktan_text_table_free(servers);
+    pktan_text_table_free(slow);
+}
+
+/* ---- CSV: one row per handshake ---------------------------------------------- */
+
+static void write_csv(const rtt_table *t, const pktan_report_context *ctx)
+{
+    static const char *const headers[] = {
+        "stream", "client", "client_port", "server", "server_port", "first_syn_frame", "syn_frame",
+        "synack_frame", "ack_frame", "syn_retransmissions", "syn_synack", "synack_ack",
+        "irtt", "connect_time"};
+    pktan_csv csv;
+
+    pktan_csv_begin(&csv, ctx->out, G_N_ELEMENTS(headers), headers);
+    for (guint i = 0; i < t->complete->len; i++) {
+        const pktan_handshake *h = g_ptr_array_index(t->complete, i);
+        char addr[PKTAN_ADDR_STRLEN];
+
+        pktan_csv_field_uint(&csv, h->stream);
+        pktan_csv_field(&csv, pktan_addr_to_str(&h->client, addr));
+        pktan_csv_field_uint(&csv, h->client_port);
+        pktan_csv_field(&csv, pktan_addr_to_str(&h->server, addr));
+        pktan_csv_field_uint(&csv, h->server_port);
+        pktan_csv_field_uint(&csv, h->first_syn_frame);
+        pktan_csv_field_uint(&csv, h->syn_frame);
+        pktan_csv_field_uint(&csv, h->synack_frame);
+        pktan_csv_field_uint(&csv, h->ack_frame);
+        pktan_csv_field_uint(&csv, h->syn_count - 1u);
+        pktan_csv_field_seconds(&csv, pktan_handshake_syn_synack(h));
+        pktan_csv_field_seconds(&csv, pktan_handshake_synack_ack(h));
+        pktan_csv_field_seconds(&csv, pktan_handshake_irtt(h));
+        pktan_csv_field_seconds(&csv, pktan_handshake_connect_time(h));
+        pktan_csv_end_row(&csv);
+    }
+}
+
+/* ---- JSON ------------------------------------------------------------------- */
+
+static void json_stats(json_dumper *json, const char *key, const pktan_time_stats *s)
+{
+    json_dumper_set_member_name(json, key);
+    json_dumper_begin_object(json);
+    pktan_json_member_seconds(json, "min", s->min);
+    pktan_json_member_seconds(json, "median", s->median);
+    pktan_json_member_seconds(json, "p95", s->p95);
+    pktan_json_member_seconds(json, "max", s->max);
+    pktan_json_member_seconds(json, "mean", s->mean);
+    json_dumper_end_object(json);
+}
+
+static void write_json(const rtt_table *t, const pktan_report_context *ctx)
+{
+    const pktan_namer *n = ctx->namer;
+    const char *where = capture_point(t);
+    char addr[PKTAN_ADDR_STRLEN];
+    json_dumper json;
+
+    pktan_json_begin_report(&json, ctx->out, "rtt", ctx->wireshark_version, ctx->args->filter);
+    json_dumper_set_member_name(&json, "summary");
+    json_dumper_begin_object(&json);
+    pktan_json_member_uint(&json, "handshakes", t->complete->len);
+    pktan_json_member_uint(&json, "incomplete", t->incomplete);
+    pktan_json_member_uint(&json, "midstream", t->midstream);
+    json_stats(&json, "irtt", &t->irtt);
+    json_stats(&json, "syn_synack", &t->syn_synack);
+    json_stats(&json, "synack_ack", &t->synack_ack);
+    pktan_json_member_string(&json, "capture_point", where);
+    json_dumper_end_object(&json);
+
+    json_dumper_set_member_name(&json, "servers");
+    json_dumper_begin_array(&json);
+    for (guint i = 0; i < t->servers->len; i++) {
+        const server_row *r = g_ptr_array_index(t->servers, i);
+        json_dumper_begin_object(&json);
+        pktan_json_member_string(&json, "address", pktan_addr_to_str(&r->key.addr, addr));
+        pktan_json_member_uint(&json, "port", r->key.port);
+        pktan_json_member_string(&json, "service", n->service(PKTAN_IPPROTO_TCP, r->key.port, n->ctx));
+        pktan_json_member_uint(&json, "handshakes", r->irtt.count);
+        json_stats(&json, "irtt", &r->irtt);
+        json_dumper_end_object(&json);
+    }
+    json_dumper_end_array(&json);
+
+    json_dumper_set_member_name(&json, "connections");
+    json_dumper_begin_array(&json);
+    for (guint i = 0; i < t->complete->len; i++) {
+        const pktan_handshake *h = g_ptr_array_index(t->complete, i);
+        json_dumper_begin_object(&json);
+        pktan_json_member_uint(&json, "stream", h->stream);
+        pktan_json_member_string(&json, "client", pktan_addr_to_str(&h->client, addr));
+        pktan_json_member_uint(&json, "client_port", h->client_port);
+        pktan_json_member_string(&json, "server", pktan_addr_to_str(&h->server, addr));
+        pktan_json_member_uint(&json, "server_port", h->server_port);
+        pktan_json_member_uint(&json, "first_syn_frame", h->first_syn_frame);
+        pktan_json_member_uint(&json, "syn_frame", h->syn_frame);
+        pktan_json_member_uint(&json, "synack_frame", h->synack_frame);
+        pktan_json_member_uint(&json, "ack_frame", h->ack_frame);
+        pktan_json_member_uint(&json, "syn_retransmissions", h->syn_count - 1u);
+        pktan_json_member_seconds(&json, "syn_synack", pktan_handshake_syn_synack(h));
+        pktan_json_member_seconds(&json, "synack_ack", pktan_handshake_synack_ack(h));
+        pktan_json_member_seconds(&json, "irtt", pktan_handshake_irtt(h));
+        pktan_json_member_seconds(&json, "connect_time", pktan_handshake_connect_time(h));
+        json_dumper_end_object(&json);
+    }
+    json_dumper_end_array(&json);
+    pktan_json_end_report(&json);
+}
+
+void pktan_rtt_report_write(const pktan_handshakes *hs, const pktan_report_context *ctx)
+{
+    rtt_table t;
+
+    build(hs, ctx->args->sort, &t);
+    switch (ctx->args->format) {
+    case PKTAN_FORMAT_CSV:
+        write_csv(&t, ctx);
+        break;
+    case PKTAN_FORMAT_JSON:
+        write_json(&t, ctx);
+        break;
+    default:
+        write_text(&t, ctx);
+        break;
+    }
+    release(&t);
+}

@@ -1,0 +1,80 @@
+/* -z pktan,rtt: every TCP segment from the tcp tap into the handshake
+ * tracker; the report is drawn from it at the end. */
+#include <wireshark.h>
+#include <epan/epan.h>
+#include <epan/packet.h>
+#include <epan/tap.h>
+#include <epan/dissectors/packet-tcp.h>
+
+#include "epan_glue.h"
+#include "handshake.h"
+#include "reports.h"
+#include "rtt_report.h"
+
+typedef struct {
+    pktan_args *args;
+    FILE *out;
+    pktan_handshakes *handshakes;
+} rtt_report;
+
+static tap_packet_status rtt_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                    const void *data, tap_flags_t flags _U_)
+{
+    rtt_report *r = tapdata;
+    const struct tcpheader *th = data;
+    pktan_tcp_segment seg;
+    gboolean completed;
+
+    if (!pktan_addr_from_address(&th->ip_src, &seg.src) ||
+        !pktan_addr_from_address(&th->ip_dst, &seg.dst))
+        return TAP_PACKET_DONT_REDRAW;
+    seg.stream = th->th_stream;
+    seg.frame = pinfo->num;
+    seg.time = pktan_ns_from_nstime(&pinfo->abs_ts);
+    seg.src_port = th->th_sport;
+    seg.dst_port = th->th_dport;
+    seg.flags = th->th_flags;
+    pktan_handshakes_add(r->handshakes, &seg, &completed);
+    return completed ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
+}
+
+static void rtt_reset(void *tapdata)
+{
+    pktan_handshakes_reset(((rtt_report *)tapdata)->handshakes);
+}
+
+static void rtt_draw(void *tapdata)
+{
+    rtt_report *r = tapdata;
+    pktan_report_context ctx = {r->args, r->out, epan_get_version(), &pktan_epan_namer};
+
+    pktan_rtt_report_write(r->handshakes, &ctx);
+    fflush(r->out);
+}
+
+static void rtt_finish(void *tapdata)
+{
+    rtt_report *r = tapdata;
+
+    if (r->out != stdout)
+        fclose(r->out);
+    pktan_handshakes_free(r->handshakes);
+    pktan_args_clear(r->args);
+    g_free(r->args);
+    g_free(r);
+}
+
+void pktan_rtt_start(pktan_args *args, FILE *out)
+{
+    rtt_report *r = g_new0(rtt_report, 1);
+    GString *error;
+
+    r->args = args;
+    r->out = out;
+    r->handshakes = pktan_handshakes_new();
+    error = register_tap_listener("tcp", r, args->filter, TL_REQUIRES_NOTHING, rtt_reset,
+                                  rtt_packet, rtt_draw, rtt_finish);
+    if (error)
+        pktan_fail("-z %s: cannot register tap listener: %s", pktan_report_cli(args->report),
+                   error->str);
+}

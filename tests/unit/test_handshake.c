@@ -1,0 +1,168 @@
+/* The handshake tracker on the cases real captures contain, and the
+ * nearest-rank statistics of the RTT report. */
+#include <glib.h>
+
+#include "handshake.h"
+#include "time_stats.h"
+
+#define SYN PKTAN_TCP_SYN
+#define ACK PKTAN_TCP_ACK
+#define RST PKTAN_TCP_RST
+#define MS(x) ((pktan_ns)(x) * 1000000)
+
+typedef struct {
+    pktan_handshakes *hs;
+    guint32 frame;
+} trace;
+
+/* One segment of stream 0 between 10.0.0.1:40000 (client) and
+ * 10.0.0.2:443; to_server picks the direction. */
+static const pktan_handshake *seg(trace *t, gboolean to_server, guint16 flags, pktan_ns time,
+                                  gboolean *completed)
+{
+    pktan_tcp_segment s = {0};
+    gboolean done;
+    g_assert_true(pktan_addr_parse(to_server ? "10.0.0.1" : "10.0.0.2", &s.src));
+    g_assert_true(pktan_addr_parse(to_server ? "10.0.0.2" : "10.0.0.1", &s.dst));
+    s.src_port = to_server ? 40000 : 443;
+    s.dst_port = to_server ? 443 : 40000;
+    s.flags = flags;
+    s.time = time;
+    s.frame = ++t->frame;
+    return pktan_handshakes_add(t->hs, &s, completed ? completed : &done);
+}
+
+static void test_plain_and_retransmitted(void)
+{
+    trace t = {pktan_handshakes_new(), 0};
+    gboolean completed;
+    const pktan_handshake *h;
+
+    seg(&t, TRUE, SYN, MS(0), NULL);
+    seg(&t, TRUE, SYN, MS(1000), NULL);          /* retransmitted SYN */
+    seg(&t, FALSE, SYN | ACK, MS(1030), NULL);
+    seg(&t, FALSE, SYN | ACK, MS(2030), NULL);   /* retransmitted SYN/ACK */
+    h = seg(&t, TRUE, ACK, MS(2031), &completed);
+    g_assert_true(completed);
+    g_assert_cmpint(h->state, ==, PKTAN_HS_COMPLETE);
+    g_assert_cmpuint(h->syn_count, ==, 2);
+    g_assert_cmpuint(h->synack_count, ==, 2);
+    g_assert_cmpuint(h->first_syn_frame, ==, 1);
+    g_assert_cmpuint(h->syn_frame, ==, 2);
+    g_assert_cmpuint(h->synack_frame, ==, 4);
+    g_assert_cmpuint(h->ack_frame, ==, 5);
+    g_assert_cmpint(pktan_handshake_irtt(h), ==, MS(1031));
+    g_assert_cmpint(pktan_handshake_syn_synack(h), ==, MS(1030));
+    g_assert_cmpint(pktan_handshake_synack_ack(h), ==, MS(1));
+    g_assert_cmpint(pktan_handshake_connect_time(h), ==, MS(2031));
+    /* Later segments change nothing. */
+    h = seg(&t, TRUE, ACK, MS(3000), &completed);
+    g_assert_false(completed);
+    g_assert_cmpuint(h->ack_frame, ==, 5);
+    pktan_handshakes_free(t.hs);
+}
+
+static void test_synack_captured_before_syn(void)
+{
+    trace t = {pktan_handshakes_new(), 0};
+    gboolean completed;
+    const pktan_handshake *h;
+
+    seg(&t, FALSE, SYN | ACK, MS(10), NULL);
+    h = seg(&t, TRUE, SYN, MS(9), NULL);
+    g_assert_cmpint(h->state, ==, PKTAN_HS_SYNACK_SEEN);
+    h = seg(&t, TRUE, ACK, MS(20), &completed);
+    g_assert_true(completed);
+    g_assert_cmpint(pktan_handshake_irtt(h), ==, MS(11));
+    g_assert_cmpuint(h->client_port, ==, 40000);
+    pktan_handshakes_free(t.hs);
+}
+
+static void test_not_handshakes(void)
+{
+    trace t = {pktan_handshakes_new(), 0};
+    gboolean completed;
+    const pktan_handshake *h;
+
+    /* Mid-stream: data first; a later SYN does not make it a handshake. */
+    h = seg(&t, TRUE, ACK, MS(0), NULL);
+    g_assert_cmpint(h->state, ==, PKTAN_HS_MIDSTREAM);
+    seg(&t, TRUE, SYN, MS(1), NULL);
+    seg(&t, FALSE, SYN | ACK, MS(2), NULL);
+    h = seg(&t, TRUE, ACK, MS(3), &completed);
+    g_assert_false(completed);
+    g_assert_cmpint(h->state, ==, PKTAN_HS_MIDSTREAM);
+    pktan_handshakes_free(t.hs);
+
+    /* Refused: SYN, RST/ACK. Wireshark's initial_rtt times the RST; this
+     * is no handshake. */
+    t = (trace){pktan_handshakes_new(), 0};
+    seg(&t, TRUE, SYN, MS(0), NULL);
+    h = seg(&t, FALSE, RST | ACK, MS(1), &completed);
+    g_assert_false(completed);
+    g_assert_true(h->reset);
+    g_assert_cmpint(h->state, ==, PKTAN_HS_SYN_SENT);
+    pktan_handshakes_free(t.hs);
+
+    /* Half-open: SYN/ACK, then the client's RST (no final ACK). */
+    t = (trace){pktan_handshakes_new(), 0};
+    seg(&t, TRUE, SYN, MS(0), NULL);
+    seg(&t, FALSE, SYN | ACK, MS(1), NULL);
+    h = seg(&t, TRUE, RST, MS(2), &completed);
+    g_assert_false(completed);
+    g_assert_cmpint(h->state, ==, PKTAN_HS_SYNACK_SEEN);
+    /* An ACK from the server side never completes it either. */
+    h = seg(&t, FALSE, ACK, MS(3), &completed);
+    g_assert_false(completed);
+    pktan_handshakes_free(t.hs);
+}
+
+static void test_simultaneous_open(void)
+{
+    trace t = {pktan_handshakes_new(), 0};
+    gboolean completed;
+    const pktan_handshake *h;
+
+    seg(&t, TRUE, SYN, MS(0), NULL);
+    h = seg(&t, FALSE, SYN, MS(1), NULL);
+    g_assert_true(h->simultaneous_open);
+    seg(&t, TRUE, SYN | ACK, MS(2), NULL);  /* the client's SYN/ACK: ignored */
+    seg(&t, FALSE, SYN | ACK, MS(3), NULL);
+    h = seg(&t, TRUE, ACK, MS(4), &completed);
+    g_assert_true(completed);
+    g_assert_cmpuint(h->synack_frame, ==, 4);
+    g_assert_cmpint(pktan_handshake_irtt(h), ==, MS(4));
+    pktan_handshakes_free(t.hs);
+}
+
+static void test_time_stats(void)
+{
+    pktan_ns values[] = {50, 10, 40, 20, 30, 60, 70, 80, 90, 100,
+                         110, 120, 130, 140, 150, 160, 170, 180, 190, 200};
+    pktan_ns one[] = {7};
+    pktan_time_stats s;
+
+    pktan_time_stats_compute(values, G_N_ELEMENTS(values), &s);
+    g_assert_cmpuint(s.count, ==, 20);
+    g_assert_cmpint(s.min, ==, 10);
+    g_assert_cmpint(s.max, ==, 200);
+    g_assert_cmpint(s.median, ==, 100);  /* rank ceil(0.5 * 20) = 10 */
+    g_assert_cmpint(s.p95, ==, 190);     /* rank ceil(0.95 * 20) = 19 */
+    g_assert_cmpint(s.mean, ==, 105);
+    pktan_time_stats_compute(one, 1, &s);
+    g_assert_cmpint(s.median, ==, 7);
+    g_assert_cmpint(s.p95, ==, 7);
+    pktan_time_stats_compute(NULL, 0, &s);
+    g_assert_cmpuint(s.count, ==, 0);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/handshake/plain_and_retransmitted", test_plain_and_retransmitted);
+    g_test_add_func("/handshake/synack_captured_before_syn", test_synack_captured_before_syn);
+    g_test_add_func("/handshake/not_handshakes", test_not_handshakes);
+    g_test_add_func("/handshake/simultaneous_open", test_simultaneous_open);
+    g_test_add_func("/time_stats/nearest_rank", test_time_stats);
+    return g_test_run();
+}
