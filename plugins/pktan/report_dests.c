@@ -1,7 +1,6 @@
 /* -z pktan,dests: listens on the ip and ipv6 taps, as Wireshark's own
  * Destinations and Ports does, and hands binary keys to the core. */
 #include <wireshark.h>
-#include <epan/epan.h>
 #include <epan/packet.h>
 #include <epan/tap.h>
 #include <epan/dissectors/packet-ip.h>
@@ -21,8 +20,7 @@ typedef struct {
 } ip_listener;
 
 struct dests_report {
-    pktan_args *args;
-    FILE *out;
+    pktan_report_output output;
     pktan_dests *dests;
     int listeners;  /* registered listeners; the last one's finish frees */
     ip_listener v4;
@@ -73,7 +71,7 @@ static void count_packet(dests_report *r, const ip_listener *l, packet_info *pin
 {
     pktan_dest_key key;
 
-    if (packet_key(pinfo, header_protocol(l, data), r->args, &key))
+    if (packet_key(pinfo, header_protocol(l, data), r->output.args, &key))
         pktan_dests_add_packet(r->dests, &key, pinfo->fd->pkt_len,
                                pktan_ns_from_nstime(&pinfo->rel_ts));
 }
@@ -90,8 +88,8 @@ static void count_conversation(dests_report *r, const ip_listener *l, packet_inf
     if (!pktan_addr_from_address(header_address(l, data, TRUE), &src) ||
         !pktan_addr_from_address(header_address(l, data, FALSE), &dst))
         return;
-    if (r->args->has_host && !pktan_addr_equal(&src, &r->args->host) &&
-        !pktan_addr_equal(&dst, &r->args->host))
+    if (r->output.args->has_host && !pktan_addr_equal(&src, &r->output.args->host) &&
+        !pktan_addr_equal(&dst, &r->output.args->host))
         return;
     pktan_dest_key_make(&from, &src, proto, has_ports, (guint16)pinfo->srcport);
     pktan_dest_key_make(&to, &dst, proto, has_ports, (guint16)pinfo->destport);
@@ -123,7 +121,7 @@ static tap_packet_status dests_packet(void *tapdata, packet_info *pinfo,
 {
     ip_listener *l = tapdata;
 
-    if (l->report->args->view == PKTAN_VIEW_SERVERS)
+    if (l->report->output.args->view == PKTAN_VIEW_SERVERS)
         count_conversation(l->report, l, pinfo, data);
     else
         count_packet(l->report, l, pinfo, data);
@@ -142,10 +140,10 @@ static void dests_reset(void *tapdata)
 static void dests_draw(void *tapdata)
 {
     dests_report *r = ((ip_listener *)tapdata)->report;
-    pktan_report_context ctx = {r->args, r->out, epan_get_version(), &pktan_epan_namer};
+    pktan_report_context ctx = pktan_report_output_context(&r->output);
 
     pktan_dests_report_write(r->dests, &ctx);
-    fflush(r->out);
+    fflush(ctx.out);
 }
 
 /* Each listener's finish runs when Wireshark removes it; the last frees. */
@@ -153,11 +151,8 @@ static void release(dests_report *r)
 {
     if (--r->listeners > 0)
         return;
-    if (r->out != stdout)
-        fclose(r->out);
+    pktan_report_output_close(&r->output);
     pktan_dests_free(r->dests);
-    pktan_args_clear(r->args);
-    g_free(r->args);
     g_free(r);
 }
 
@@ -174,30 +169,20 @@ static void tcp_finish(void *tapdata)
 void pktan_dests_start(pktan_args *args, FILE *out)
 {
     dests_report *r = g_new0(dests_report, 1);
-    GString *error;
 
-    r->args = args;
-    r->out = out;
+    r->output = (pktan_report_output){args, out};
     r->dests = pktan_dests_new(args->view);
     r->v4 = (ip_listener){r, FALSE};
     r->v6 = (ip_listener){r, TRUE};
 
-    /* The ip listener resets and draws the report; both count packets. */
-    error = register_tap_listener("ip", &r->v4, args->filter, TL_REQUIRES_NOTHING,
-                                  dests_reset, dests_packet, dests_draw, ip_finish);
-    if (error == NULL) {
+    /* The ip listener resets and draws the report; both count packets. A
+     * failed registration ends the run, so the count is only of live ones. */
+    pktan_listen("ip", &r->v4, args, dests_reset, dests_packet, dests_draw, ip_finish);
+    r->listeners++;
+    pktan_listen("ipv6", &r->v6, args, NULL, dests_packet, NULL, ip_finish);
+    r->listeners++;
+    if (args->view == PKTAN_VIEW_SERVERS) {
+        pktan_listen("tcp", r, args, NULL, tcp_packet, NULL, tcp_finish);
         r->listeners++;
-        error = register_tap_listener("ipv6", &r->v6, args->filter, TL_REQUIRES_NOTHING,
-                                      NULL, dests_packet, NULL, ip_finish);
     }
-    if (error == NULL && args->view == PKTAN_VIEW_SERVERS) {
-        r->listeners++;
-        error = register_tap_listener("tcp", r, args->filter, TL_REQUIRES_NOTHING,
-                                      NULL, tcp_packet, NULL, tcp_finish);
-    }
-    if (error == NULL)
-        r->listeners++;
-    if (error)
-        pktan_fail("-z %s: cannot register tap listener: %s", pktan_report_cli(args->report),
-                   error->str);
 }

@@ -1,7 +1,6 @@
 /* -z pktan,rtt: every TCP segment from the tcp tap into the handshake
  * tracker; the report is drawn from it at the end. */
 #include <wireshark.h>
-#include <epan/epan.h>
 #include <epan/packet.h>
 #include <epan/tap.h>
 #include <epan/dissectors/packet-tcp.h>
@@ -12,8 +11,7 @@
 #include "rtt_report.h"
 
 typedef struct {
-    pktan_args *args;
-    FILE *out;
+    pktan_report_output output;
     pktan_handshakes *handshakes;
 } rtt_report;
 
@@ -46,35 +44,26 @@ static void rtt_reset(void *tapdata)
 static void rtt_draw(void *tapdata)
 {
     rtt_report *r = tapdata;
-    pktan_report_context ctx = {r->args, r->out, epan_get_version(), &pktan_epan_namer};
+    pktan_report_context ctx = pktan_report_output_context(&r->output);
 
     pktan_rtt_report_write(r->handshakes, &ctx);
-    fflush(r->out);
+    fflush(ctx.out);
 }
 
 static void rtt_finish(void *tapdata)
 {
     rtt_report *r = tapdata;
 
-    if (r->out != stdout)
-        fclose(r->out);
+    pktan_report_output_close(&r->output);
     pktan_handshakes_free(r->handshakes);
-    pktan_args_clear(r->args);
-    g_free(r->args);
     g_free(r);
 }
 
 void pktan_rtt_start(pktan_args *args, FILE *out)
 {
     rtt_report *r = g_new0(rtt_report, 1);
-    GString *error;
 
-    r->args = args;
-    r->out = out;
+    r->output = (pktan_report_output){args, out};
     r->handshakes = pktan_handshakes_new();
-    error = register_tap_listener("tcp", r, args->filter, TL_REQUIRES_NOTHING, rtt_reset,
-                                  rtt_packet, rtt_draw, rtt_finish);
-    if (error)
-        pktan_fail("-z %s: cannot register tap listener: %s", pktan_report_cli(args->report),
-                   error->str);
+    pktan_listen("tcp", r, args, rtt_reset, rtt_packet, rtt_draw, rtt_finish);
 }

@@ -5,12 +5,33 @@
 #define PKTAN_REPORTS_H
 
 #include <stdio.h>
+#include <epan/tap.h>
+
 #include "report_args.h"
+#include "report_context.h"
 
 typedef void (*pktan_report_start_fn)(pktan_args *args, FILE *out);
 
 void pktan_dests_start(pktan_args *args, FILE *out);
 void pktan_rtt_start(pktan_args *args, FILE *out);
+
+/* What every report owns: its arguments and where it writes. */
+typedef struct {
+    pktan_args *args;
+    FILE *out;
+} pktan_report_output;
+
+/* The context a core writer draws with: arguments, stream, Wireshark's
+ * version and names. */
+pktan_report_context pktan_report_output_context(const pktan_report_output *output);
+
+/* Closes out=PATH (standard output stays open) and frees the arguments. */
+void pktan_report_output_close(pktan_report_output *output);
+
+/* register_tap_listener() with the report's display filter and no protocol
+ * tree; a failure ends the run through pktan_fail(). */
+void pktan_listen(const char *tap, void *tapdata, const pktan_args *args, tap_reset_cb reset,
+                  tap_packet_cb packet, tap_draw_cb draw, tap_finish_cb finish);
 
 /* One line on standard error, then exit: how tshark's own -z handlers end. */
 G_NORETURN void pktan_fail(const char *format, ...) G_GNUC_PRINTF(1, 2);
