@@ -125,6 +125,9 @@ class GroundTruth(unittest.TestCase):
             self.assertEqual((c["client"], c["client_port"], c["server"], c["server_port"]),
                              (t["client"], int(t["client_port"]), t["server"], int(t["server_port"])))
             self.assertEqual(c["first_syn_frame"], int(t["first_frame"]))
+        per_server = Counter((t["server"], int(t["server_port"])) for t in expected.values())
+        self.assertEqual({(s["address"], s["port"]): s["handshakes"] for s in report["servers"]},
+                         dict(per_server))
         s = truth["summary"]
         self.assertEqual(report["summary"]["handshakes"], truth["tcp_handshakes_completed"])
         self.assertEqual(report["summary"]["incomplete"],
@@ -146,6 +149,11 @@ class GroundTruth(unittest.TestCase):
                     if truth["side"] == "client" and conn.get("expected_irtt_s"):
                         self.assertAlmostEqual(ours["irtt"], conn["expected_irtt_s"], delta=0.002)
                         checked += 1
+                if truth["side"] == "client" and established and truth["scenario"] == "http":
+                    # The configured round trip, per server, on the delayed captures.
+                    for server in report["servers"]:
+                        self.assertAlmostEqual(server["irtt"]["median"],
+                                               2 * truth["one_way_delay_ms"] / 1000, delta=0.002)
                 if report["connections"]:
                     side = "clients" if truth["side"] == "client" else "servers"
                     self.assertTrue(report["summary"]["capture_point"].startswith(f"near the {side}"),
