@@ -3,5 +3,6 @@
 #define PKTAN_DIALOGS_H
 
 void pktan_dests_dialog_register(void);
+void pktan_rtt_dialog_register(void);
 
 #endif

@@ -2,8 +2,8 @@
 unprivileged user with pktan installed per user:
   - loads the plugin and lists it in Help > About Wireshark > Plugins
     (docs/gui-about-plugins.png);
-  - opens Statistics > PktAn > Destinations and Ports on a recorded capture
-    (docs/gui-dests-dialog.png).
+  - opens Statistics > PktAn > Destinations and Ports and > Handshake RTT
+    on a recorded capture (docs/gui-dests-dialog.png, docs/gui-rtt-dialog.png).
 Screenshots are for a person to look at; the test asserts that the GUI
 process mapped pktan.so from the user's plugin folder (/proc/PID/maps) and
 that each dialog's window appeared."""
@@ -17,6 +17,10 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from wireshark_user import WiresharkUser, env_setting  # noqa: E402
+
+
+# The Statistics > PktAn entries, in the order the menu shows them.
+PKTAN_DIALOGS = sorted(["Destinations and Ports", "Handshake RTT"])
 
 
 def free_display():
@@ -117,13 +121,21 @@ class GuiLoadsPlugins(unittest.TestCase):
         self.save_screenshot("gui-about-plugins.png")
 
     def test_destinations_and_ports_dialog(self):
-        main = self.main_window()
-        # PktAn is the last entry of the Statistics menu (Up wraps to it).
-        self.desktop.key(main, "alt+s", "Up", "Right", "Return")
-        wait_for(lambda: self.desktop.windows("Destinations and Ports"), 30,
-                 "the Destinations and Ports dialog")
-        time.sleep(2)
+        self.open_pktan_dialog("Destinations and Ports")
         self.save_screenshot("gui-dests-dialog.png")
+
+    def test_handshake_rtt_dialog(self):
+        self.open_pktan_dialog("Handshake RTT")
+        self.save_screenshot("gui-rtt-dialog.png")
+
+    def open_pktan_dialog(self, title):
+        """Statistics > PktAn > title, by keyboard: PktAn is the last entry
+        of the Statistics menu (Up wraps to it), its items are sorted."""
+        main = self.main_window()
+        steps = ["Down"] * PKTAN_DIALOGS.index(title)
+        self.desktop.key(main, "alt+s", "Up", "Right", *steps, "Return")
+        wait_for(lambda: self.desktop.windows(title), 30, f"the {title} dialog")
+        time.sleep(2)
 
     def main_window(self):
         return wait_for(lambda: self.desktop.windows("http-v4-d5-client"), 60, "the main window")[0]

@@ -14,6 +14,7 @@ import unittest
 from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from stats_tree_text import tree_counts as tree_counts_of  # noqa: E402
 from wireshark_user import WiresharkUser, env_setting  # noqa: E402
 
 # Wireshark's port_type_to_str() names; transports without ports are "NONE".
@@ -45,24 +46,7 @@ def tearDownModule():
 
 
 def tree_counts(path, zarg):
-    """{(name at depth 1, name at depth 2, ...): Count} from a stats tree's
-    text output; names may hold spaces, the Count column starts where its
-    header does."""
-    proc = user.tshark("-r", path, "-q", "-z", zarg)
-    assert proc.returncode == 0, proc.stderr
-    counts, trail, count_at, in_body = {}, [], None, False
-    for line in proc.stdout.splitlines():
-        if line.startswith("Topic / Item"):
-            count_at = line.index("Count")
-        elif line.startswith("---"):
-            in_body = not in_body
-        elif in_body and line.strip():
-            depth = len(line) - len(line.lstrip(" "))
-            name = line[:count_at].strip()
-            trail = trail[:max(depth - 1, 0)] + [name]
-            if depth > 0:  # depth 0 is the root
-                counts[tuple(trail)] = int(line[count_at:].split()[0])
-    return counts
+    return tree_counts_of(user, path, zarg)
 
 
 def wireshark_dests(path, tree):

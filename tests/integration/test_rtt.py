@@ -14,6 +14,7 @@ import unittest
 from collections import Counter
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from stats_tree_text import tree_counts  # noqa: E402
 from wireshark_user import WiresharkUser, env_setting  # noqa: E402
 
 user = None
@@ -159,6 +160,24 @@ class GroundTruth(unittest.TestCase):
                     self.assertTrue(report["summary"]["capture_point"].startswith(f"near the {side}"),
                                     report["summary"]["capture_point"])
         self.assertGreater(checked, 10)
+
+
+class DialogTree(unittest.TestCase):
+    """Statistics > PktAn > Handshake RTT is a stats tree, which tshark can
+    print too (-z pktan_rtt,tree): handshakes per server as the report."""
+
+    def test_tree_counts_equal_report(self):
+        for path in [p for p, t in captures if t["scenario"] in ("http", "syn-retry")] + \
+                [generated[0]]:
+            with self.subTest(capture=os.path.basename(path)):
+                report = rtt_json(path)
+                tree = tree_counts(user, path, "pktan_rtt,tree")
+                expected = {}
+                for s in report["servers"]:
+                    addr = f"[{s['address']}]" if ":" in s["address"] else s["address"]
+                    name = f"{addr}:{s['port']}" + (f" ({s['service']})" if s["service"] else "")
+                    expected[(name,)] = s["handshakes"]
+                self.assertEqual(tree, expected)
 
 
 class Options(unittest.TestCase):
