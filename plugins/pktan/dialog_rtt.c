@@ -76,15 +76,8 @@ static tap_packet_status dialog_packet(stats_tree *st, packet_info *pinfo,
     gboolean completed;
     gint irtt_us;
 
-    if (d == NULL || !pktan_addr_from_address(&th->ip_src, &seg.src) ||
-        !pktan_addr_from_address(&th->ip_dst, &seg.dst))
+    if (d == NULL || !pktan_tcp_segment_from_tap(th, pinfo, &seg))
         return TAP_PACKET_DONT_REDRAW;
-    seg.stream = th->th_stream;
-    seg.frame = pinfo->num;
-    seg.time = pktan_ns_from_nstime(&pinfo->abs_ts);
-    seg.src_port = th->th_sport;
-    seg.dst_port = th->th_dport;
-    seg.flags = th->th_flags;
     h = pktan_handshakes_add(d->handshakes, &seg, &completed);
     if (!completed)
         return TAP_PACKET_DONT_REDRAW;

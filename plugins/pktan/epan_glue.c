@@ -25,6 +25,21 @@ pktan_ns pktan_ns_from_nstime(const nstime_t *t)
     return (pktan_ns)t->secs * PKTAN_NS_PER_SEC + t->nsecs;
 }
 
+gboolean pktan_tcp_segment_from_tap(const struct tcpheader *th, const packet_info *pinfo,
+                                    pktan_tcp_segment *seg)
+{
+    if (!pktan_addr_from_address(&th->ip_src, &seg->src) ||
+        !pktan_addr_from_address(&th->ip_dst, &seg->dst))
+        return FALSE;
+    seg->stream = th->th_stream;
+    seg->frame = pinfo->num;
+    seg->time = pktan_ns_from_nstime(&pinfo->abs_ts);
+    seg->src_port = th->th_sport;
+    seg->dst_port = th->th_dport;
+    seg->flags = th->th_flags;
+    return TRUE;
+}
+
 guint8 pktan_ip_proto_of_port_type(port_type ptype)
 {
     switch (ptype) {

@@ -4,9 +4,12 @@
 #define PKTAN_EPAN_GLUE_H
 
 #include <epan/address.h>
+#include <epan/packet_info.h>
+#include <epan/dissectors/packet-tcp.h>
 #include <wsutil/nstime.h>
 
 #include "addr.h"
+#include "handshake.h"
 #include "report_context.h"
 #include "time_format.h"
 
@@ -14,6 +17,11 @@
 gboolean pktan_addr_from_address(const address *in, pktan_addr *out);
 
 pktan_ns pktan_ns_from_nstime(const nstime_t *t);
+
+/* A tcp tap segment for the handshake tracker; FALSE when its addresses
+ * are not IPv4/IPv6. */
+gboolean pktan_tcp_segment_from_tap(const struct tcpheader *th, const packet_info *pinfo,
+                                    pktan_tcp_segment *seg);
 
 /* The IP protocol number of a port type (PT_TCP -> 6), or 0. */
 guint8 pktan_ip_proto_of_port_type(port_type ptype);

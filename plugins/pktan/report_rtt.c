@@ -23,15 +23,8 @@ static tap_packet_status rtt_packet(void *tapdata, packet_info *pinfo, epan_diss
     pktan_tcp_segment seg;
     gboolean completed;
 
-    if (!pktan_addr_from_address(&th->ip_src, &seg.src) ||
-        !pktan_addr_from_address(&th->ip_dst, &seg.dst))
+    if (!pktan_tcp_segment_from_tap(th, pinfo, &seg))
         return TAP_PACKET_DONT_REDRAW;
-    seg.stream = th->th_stream;
-    seg.frame = pinfo->num;
-    seg.time = pktan_ns_from_nstime(&pinfo->abs_ts);
-    seg.src_port = th->th_sport;
-    seg.dst_port = th->th_dport;
-    seg.flags = th->th_flags;
     pktan_handshakes_add(r->handshakes, &seg, &completed);
     return completed ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
 }
