@@ -63,16 +63,6 @@ guint32 pktan_hash_bytes(const void *data, gsize len)
     return (guint32)(h ^ (h >> 32));
 }
 
-guint pktan_flow_key_hash(gconstpointer key)
-{
-    return pktan_hash_bytes(key, sizeof(pktan_flow_key));
-}
-
-gboolean pktan_flow_key_equal(gconstpointer a, gconstpointer b)
-{
-    return memcmp(a, b, sizeof(pktan_flow_key)) == 0;
-}
-
 guint pktan_addr_hash(gconstpointer key)
 {
     return pktan_hash_bytes(key, sizeof(pktan_addr));

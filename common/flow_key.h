@@ -38,9 +38,7 @@ gboolean pktan_flow_key_make(pktan_flow_key *key, guint8 transport,
                              const pktan_addr *src, guint16 src_port,
                              const pktan_addr *dst, guint16 dst_port);
 
-/* GHashTable callbacks for pktan_flow_key and pktan_addr (as pointers). */
-guint pktan_flow_key_hash(gconstpointer key);
-gboolean pktan_flow_key_equal(gconstpointer a, gconstpointer b);
+/* GHashTable callbacks for pktan_addr (as pointers). */
 guint pktan_addr_hash(gconstpointer key);
 gboolean pktan_addr_key_equal(gconstpointer a, gconstpointer b);
 

@@ -3,17 +3,16 @@
 generated 10 000-connection capture; view=servers and host= against the
 captures' ground truth sidecars and tshark's packet counts."""
 import csv
-import glob
 import struct
 import io
 import json
 import os
-import subprocess
 import sys
 import unittest
 from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from corpus import generate, stage_recorded  # noqa: E402
 from stats_tree_text import tree_counts as tree_counts_of  # noqa: E402
 from wireshark_user import WiresharkUser, env_setting  # noqa: E402
 
@@ -27,18 +26,8 @@ def setUpModule():
     global user, captures
     user = WiresharkUser()
     user.install()
-    source = env_setting("PKTAN_SOURCE_DIR")
-    for pcap in sorted(glob.glob(os.path.join(source, "captures", "*.pcap*"))):
-        staged = user.stage_file(pcap)
-        sidecar = os.path.splitext(pcap)[0] + ".json"
-        truth = json.load(open(sidecar)) if os.path.exists(sidecar) else None
-        captures.append((staged, truth))
-    generated = os.path.join(user.stage, "gen10k.pcap")
-    subprocess.run([env_setting("PKTAN_GEN"), "--connections", "10000", "--seed", "7",
-                    "--out", generated, "--truth", os.path.join(user.stage, "gen10k.json")],
-                   check=True, capture_output=True)
-    os.chmod(generated, 0o644)
-    captures.append((generated, None))
+    captures.extend(stage_recorded(user))
+    captures.append((generate(user, 10000, 7)[0], None))
 
 
 def tearDownModule():

@@ -3,17 +3,16 @@ recorded capture and a generated 10 000-connection capture, and against
 the ground truth of both (sidecars: delays, SYN retransmissions; the
 generator: every handshake's final ACK frame, iRTT and SYN count)."""
 import csv
-import glob
 import io
 import json
 import math
 import os
-import subprocess
 import sys
 import unittest
 from collections import Counter
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from corpus import generate, stage_recorded  # noqa: E402
 from stats_tree_text import tree_counts  # noqa: E402
 from wireshark_user import WiresharkUser, env_setting  # noqa: E402
 
@@ -26,16 +25,8 @@ def setUpModule():
     global user, generated
     user = WiresharkUser()
     user.install()
-    source = env_setting("PKTAN_SOURCE_DIR")
-    for pcap in sorted(glob.glob(os.path.join(source, "captures", "*.pcap"))):
-        truth = json.load(open(os.path.splitext(pcap)[0] + ".json"))
-        captures.append((user.stage_file(pcap), truth))
-    path = os.path.join(user.stage, "gen10k.pcap")
-    truth = os.path.join(user.stage, "gen10k.json")
-    subprocess.run([env_setting("PKTAN_GEN"), "--connections", "10000", "--seed", "11",
-                    "--out", path, "--truth", truth], check=True, capture_output=True)
-    os.chmod(path, 0o644)
-    generated = (path, json.load(open(truth)))
+    captures.extend(stage_recorded(user))
+    generated = generate(user, 10000, 11)
 
 
 def tearDownModule():

@@ -4,6 +4,7 @@
 
 #include "addr.h"
 #include "flow_key.h"
+#include "record_map.h"
 
 static pktan_addr addr(const char *text)
 {
@@ -66,43 +67,50 @@ static void test_flow_key_directions(void)
 
     swapped1 = pktan_flow_key_make(&k1, PKTAN_IPPROTO_TCP, &client, 40000, &server, 80);
     swapped2 = pktan_flow_key_make(&k2, PKTAN_IPPROTO_TCP, &server, 80, &client, 40000);
-    g_assert_true(pktan_flow_key_equal(&k1, &k2));
-    g_assert_cmpuint(pktan_flow_key_hash(&k1), ==, pktan_flow_key_hash(&k2));
+    g_assert_cmpmem(&k1, sizeof k1, &k2, sizeof k2);
     g_assert_cmpint(swapped1, !=, swapped2);
 
     /* Same endpoints, other transport: another conversation. */
     pktan_flow_key_make(&k3, PKTAN_IPPROTO_UDP, &client, 40000, &server, 80);
-    g_assert_false(pktan_flow_key_equal(&k1, &k3));
+    g_assert_true(memcmp(&k1, &k3, sizeof k1) != 0);
 
     /* Same addresses, ports swapped between hosts: another conversation. */
     pktan_flow_key_make(&k3, PKTAN_IPPROTO_TCP, &client, 80, &server, 40000);
-    g_assert_false(pktan_flow_key_equal(&k1, &k3));
+    g_assert_true(memcmp(&k1, &k3, sizeof k1) != 0);
 
     /* Same host both ends (loopback): ports decide the order. */
     swapped1 = pktan_flow_key_make(&k1, PKTAN_IPPROTO_TCP, &client, 5000, &client, 6000);
     swapped2 = pktan_flow_key_make(&k2, PKTAN_IPPROTO_TCP, &client, 6000, &client, 5000);
-    g_assert_true(pktan_flow_key_equal(&k1, &k2));
+    g_assert_cmpmem(&k1, sizeof k1, &k2, sizeof k2);
     g_assert_false(swapped1);
     g_assert_true(swapped2);
 }
 
-static void test_flow_key_in_hash_table(void)
+/* Both directions of 2000 conversations find one record each. */
+static void test_flow_key_in_record_map(void)
 {
-    GHashTable *table = g_hash_table_new_full(pktan_flow_key_hash, pktan_flow_key_equal, g_free, NULL);
+    typedef struct {
+        pktan_flow_key key;
+        guint16 port;
+    } conversation;
+    pktan_record_map *map = pktan_record_map_new(sizeof(pktan_flow_key), sizeof(conversation));
     pktan_addr a = addr("2001:db8::1"), b = addr("2001:db8::2");
 
     for (guint16 port = 1000; port < 3000; port++) {
-        pktan_flow_key *k = g_new(pktan_flow_key, 1);
-        pktan_flow_key_make(k, PKTAN_IPPROTO_TCP, &a, port, &b, 443);
-        g_hash_table_insert(table, k, GUINT_TO_POINTER((guint)port));
+        pktan_flow_key k;
+        pktan_flow_key_make(&k, PKTAN_IPPROTO_TCP, &a, port, &b, 443);
+        ((conversation *)pktan_record_map_get(map, &k, NULL))->port = port;
     }
-    g_assert_cmpuint(g_hash_table_size(table), ==, 2000);
+    g_assert_cmpuint(pktan_record_map_size(map), ==, 2000);
     for (guint16 port = 1000; port < 3000; port++) {
         pktan_flow_key k;
+        const conversation *c;
         pktan_flow_key_make(&k, PKTAN_IPPROTO_TCP, &b, 443, &a, port);
-        g_assert_cmpuint(GPOINTER_TO_UINT(g_hash_table_lookup(table, &k)), ==, port);
+        c = pktan_record_map_lookup(map, &k);
+        g_assert_nonnull(c);
+        g_assert_cmpuint(c->port, ==, port);
     }
-    g_hash_table_destroy(table);
+    pktan_record_map_free(map);
 }
 
 /* Equal bytes hash equal; keys that differ in one bit, or only in length,
@@ -143,7 +151,7 @@ int main(int argc, char **argv)
     g_test_add_func("/addr/text", test_addr_text);
     g_test_add_func("/addr/binary", test_addr_binary);
     g_test_add_func("/flow_key/directions", test_flow_key_directions);
-    g_test_add_func("/flow_key/hash_table", test_flow_key_in_hash_table);
+    g_test_add_func("/flow_key/record_map", test_flow_key_in_record_map);
     g_test_add_func("/flow_key/hash_bytes", test_hash_bytes);
     return g_test_run();
 }
