@@ -58,3 +58,20 @@ gboolean pktan_addr_equal(const pktan_addr *a, const pktan_addr *b)
 {
     return memcmp(a, b, sizeof *a) == 0;
 }
+
+gboolean pktan_addr_is_group(const pktan_addr *addr)
+{
+    if (addr->family == PKTAN_AF_IPV4)
+        return addr->bytes[0] >= 224;
+    return addr->family == PKTAN_AF_IPV6 && addr->bytes[0] == 0xff;
+}
+
+const char *pktan_endpoint_to_str(const pktan_addr *addr, guint16 port, char *buf)
+{
+    char text[PKTAN_ADDR_STRLEN];
+
+    pktan_addr_to_str(addr, text);
+    g_snprintf(buf, PKTAN_ENDPOINT_STRLEN, addr->family == PKTAN_AF_IPV6 ? "[%s]:%u" : "%s:%u",
+               text, port);
+    return buf;
+}

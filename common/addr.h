@@ -26,6 +26,14 @@ gboolean pktan_addr_parse(const char *text, pktan_addr *addr);
 /* Writes the text form into buf (PKTAN_ADDR_STRLEN bytes) and returns buf. */
 const char *pktan_addr_to_str(const pktan_addr *addr, char *buf);
 
+/* Multicast, broadcast and the reserved IPv4 class E: destinations of
+ * datagrams nobody is expected to answer one to one. */
+gboolean pktan_addr_is_group(const pktan_addr *addr);
+
+/* "10.0.0.1:443" or "[fd00::1]:443" into buf (PKTAN_ENDPOINT_STRLEN). */
+#define PKTAN_ENDPOINT_STRLEN (PKTAN_ADDR_STRLEN + 8)
+const char *pktan_endpoint_to_str(const pktan_addr *addr, guint16 port, char *buf);
+
 int pktan_addr_cmp(const pktan_addr *a, const pktan_addr *b);
 gboolean pktan_addr_equal(const pktan_addr *a, const pktan_addr *b);
 

@@ -31,6 +31,11 @@ guint pktan_handshakes_count(const pktan_handshakes *hs)
     return pktan_record_map_size(hs->connections);
 }
 
+const pktan_handshake *pktan_handshakes_lookup(const pktan_handshakes *hs, guint32 stream)
+{
+    return pktan_record_map_lookup(hs->connections, &stream);
+}
+
 const pktan_handshake *pktan_handshakes_nth(const pktan_handshakes *hs, guint i)
 {
     return pktan_record_map_nth(hs->connections, i);
@@ -54,6 +59,16 @@ static void start(pktan_handshake *h, const pktan_tcp_segment *seg)
     h->server = synack ? seg->src : seg->dst;
     h->server_port = synack ? seg->src_port : seg->dst_port;
     h->state = (seg->flags & PKTAN_TCP_SYN) ? PKTAN_HS_SYN_SENT : PKTAN_HS_MIDSTREAM;
+    h->first_frame = seg->frame;
+}
+
+static void on_rst(pktan_handshake *h, const pktan_tcp_segment *seg)
+{
+    if (h->rst != PKTAN_HS_NO_RST)
+        return;
+    h->rst = from_client(h, seg) ? PKTAN_HS_RST_BY_CLIENT : PKTAN_HS_RST_BY_SERVER;
+    h->rst_frame = seg->frame;
+    h->rst_time = seg->time;
 }
 
 static void on_syn(pktan_handshake *h, const pktan_tcp_segment *seg)
@@ -102,7 +117,7 @@ const pktan_handshake *pktan_handshakes_add(pktan_handshakes *hs, const pktan_tc
     } else if (f & PKTAN_TCP_SYN) {
         on_synack(h, seg);
     } else if (f & PKTAN_TCP_RST) {
-        h->reset = 1;
+        on_rst(h, seg);
     } else if ((f & PKTAN_TCP_ACK) && h->state == PKTAN_HS_SYNACK_SEEN && from_client(h, seg)) {
         h->ack_frame = seg->frame;
         h->ack_time = seg->time;

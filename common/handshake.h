@@ -44,10 +44,17 @@ typedef enum {
     PKTAN_HS_COMPLETE,     /* final ACK seen */
 } pktan_handshake_state;
 
+/* Who sent the first RST before the handshake completed. */
+typedef enum {
+    PKTAN_HS_NO_RST,
+    PKTAN_HS_RST_BY_CLIENT,
+    PKTAN_HS_RST_BY_SERVER,
+} pktan_handshake_rst;
+
 typedef struct {
     guint32 stream;            /* the key */
     guint8 state;              /* pktan_handshake_state */
-    guint8 reset;              /* a RST came before the handshake completed */
+    guint8 rst;                /* pktan_handshake_rst */
     guint8 simultaneous_open;  /* the server side sent a SYN too */
     guint8 reserved;
     guint16 syn_count;         /* SYNs from the client */
@@ -56,14 +63,17 @@ typedef struct {
     pktan_addr server;
     guint16 client_port;
     guint16 server_port;
+    guint32 first_frame;       /* the connection's first segment */
     guint32 first_syn_frame;   /* 0: not seen */
     guint32 syn_frame;         /* most recent SYN */
     guint32 synack_frame;      /* most recent SYN/ACK */
     guint32 ack_frame;
+    guint32 rst_frame;         /* the first RST before completion */
     pktan_ns first_syn_time;
     pktan_ns syn_time;
     pktan_ns synack_time;
     pktan_ns ack_time;
+    pktan_ns rst_time;
 } pktan_handshake;
 
 typedef struct pktan_handshakes pktan_handshakes;
@@ -78,6 +88,8 @@ const pktan_handshake *pktan_handshakes_add(pktan_handshakes *hs, const pktan_tc
                                             gboolean *completed);
 
 guint pktan_handshakes_count(const pktan_handshakes *hs);
+/* NULL when the stream has not been seen. */
+const pktan_handshake *pktan_handshakes_lookup(const pktan_handshakes *hs, guint32 stream);
 const pktan_handshake *pktan_handshakes_nth(const pktan_handshakes *hs, guint i);
 
 pktan_ns pktan_handshake_irtt(const pktan_handshake *h);

@@ -202,8 +202,8 @@ static void write_text(const rtt_table *t, const pktan_report_context *ctx)
     }
     for (guint i = 0; i < t->complete->len && (a->top == 0 || i < a->top); i++) {
         const pktan_handshake *h = g_ptr_array_index(t->complete, i);
-        char stream[12], client[PKTAN_ADDR_STRLEN + 8], server[PKTAN_ADDR_STRLEN + 8];
-        char ca[PKTAN_ADDR_STRLEN], sa[PKTAN_ADDR_STRLEN], f[3][12], retx[8];
+        char stream[12], client[PKTAN_ENDPOINT_STRLEN], server[PKTAN_ENDPOINT_STRLEN];
+        char f[3][12], retx[8];
         char b[4][PKTAN_TIME_STRLEN];
         const char *cells[] = {stream, client, server, f[0], f[1], f[2], retx,
                                ms(pktan_handshake_irtt(h), b[0]),
@@ -211,12 +211,8 @@ static void write_text(const rtt_table *t, const pktan_report_context *ctx)
                                ms(pktan_handshake_synack_ack(h), b[2]),
                                ms(pktan_handshake_connect_time(h), b[3])};
         g_snprintf(stream, sizeof stream, "%u", h->stream);
-        pktan_addr_to_str(&h->client, ca);
-        pktan_addr_to_str(&h->server, sa);
-        g_snprintf(client, sizeof client, h->client.family == PKTAN_AF_IPV6 ? "[%s]:%u" : "%s:%u",
-                   ca, h->client_port);
-        g_snprintf(server, sizeof server, h->server.family == PKTAN_AF_IPV6 ? "[%s]:%u" : "%s:%u",
-                   sa, h->server_port);
+        pktan_endpoint_to_str(&h->client, h->client_port, client);
+        pktan_endpoint_to_str(&h->server, h->server_port, server);
         g_snprintf(f[0], sizeof f[0], "%u", h->syn_frame);
         g_snprintf(f[1], sizeof f[1], "%u", h->synack_frame);
         g_snprintf(f[2], sizeof f[2], "%u", h->ack_frame);

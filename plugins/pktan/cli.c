@@ -23,7 +23,7 @@
 /* Reports not yet written have no entry and say so. */
 static const pktan_report_start_fn report_starts[PKTAN_REPORT_COUNT] = {
     [PKTAN_REPORT_RTT] = pktan_rtt_start,
-    [PKTAN_REPORT_CONN] = NULL,
+    [PKTAN_REPORT_CONN] = pktan_conn_start,
     [PKTAN_REPORT_UNEXPECTED] = NULL,
     [PKTAN_REPORT_DESTS] = pktan_dests_start,
 };

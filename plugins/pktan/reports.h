@@ -14,6 +14,7 @@ typedef void (*pktan_report_start_fn)(pktan_args *args, FILE *out);
 
 void pktan_dests_start(pktan_args *args, FILE *out);
 void pktan_rtt_start(pktan_args *args, FILE *out);
+void pktan_conn_start(pktan_args *args, FILE *out);
 
 /* What every report owns: its arguments and where it writes. */
 typedef struct {
@@ -32,6 +33,11 @@ void pktan_report_output_close(pktan_report_output *output);
  * tree; a failure ends the run through pktan_fail(). */
 void pktan_listen(const char *tap, void *tapdata, const pktan_args *args, tap_reset_cb reset,
                   tap_packet_cb packet, tap_draw_cb draw, tap_finish_cb finish);
+/* The same with tap flags: TL_REQUIRES_ERROR_PACKETS for the headers ICMP
+ * errors quote (still no protocol tree). */
+void pktan_listen_with_flags(const char *tap, void *tapdata, const pktan_args *args, guint flags,
+                             tap_reset_cb reset, tap_packet_cb packet, tap_draw_cb draw,
+                             tap_finish_cb finish);
 
 /* One line on standard error, then exit: how tshark's own -z handlers end. */
 G_NORETURN void pktan_fail(const char *format, ...) G_GNUC_PRINTF(1, 2);

@@ -1,0 +1,390 @@
+#include "conn.h"
+
+#include <string.h>
+
+#include "flow_key.h"
+#include "record_map.h"
+
+/* A UDP flow: the first datagram's sender is the client. */
+typedef struct {
+    guint32 stream; /* the key */
+    guint32 client_datagrams;
+    guint32 server_datagrams;
+    guint32 first_frame;
+    guint32 last_client_frame;
+    guint32 first_reply_frame;
+    pktan_addr client;
+    pktan_addr server;
+    guint16 client_port;
+    guint16 server_port;
+    pktan_ns first_time;
+    pktan_ns last_client_time;
+    pktan_ns first_reply_time;
+} udp_flow;
+
+/* The attempt an error quotes: its client and server endpoints, as sent. */
+typedef struct {
+    pktan_addr client;
+    pktan_addr server;
+    guint8 transport;
+    guint8 reserved; /* zeroed: the key is hashed as bytes */
+    guint16 client_port;
+    guint16 server_port;
+} icmp_key;
+
+_Static_assert(sizeof(icmp_key) == 17 + 17 + 1 + 1 + 2 + 2, "icmp_key must have no padding");
+
+/* The first rejecting ICMP error quoting an attempt, and how many came. */
+typedef struct {
+    icmp_key key;
+    guint8 type;
+    guint8 code;
+    guint16 count;
+    guint32 frame;
+    guint32 index;  /* insertion order, to find the errors no attempt claimed */
+    pktan_ns time;
+    pktan_addr from;
+} icmp_evidence;
+
+struct pktan_conn {
+    pktan_handshakes *tcp;
+    pktan_record_map *udp;  /* of udp_flow, by udp.stream */
+    pktan_record_map *icmp; /* of icmp_evidence, by icmp_key */
+};
+
+static const char *const outcome_names[PKTAN_OUTCOME_COUNT] = {
+    [PKTAN_OUTCOME_ESTABLISHED] = "established",
+    [PKTAN_OUTCOME_ESTABLISHED_AFTER_RETRY] = "established_after_retry",
+    [PKTAN_OUTCOME_REFUSED] = "refused",
+    [PKTAN_OUTCOME_ICMP_REJECTED] = "icmp_rejected",
+    [PKTAN_OUTCOME_UNANSWERED] = "unanswered",
+    [PKTAN_OUTCOME_HALF_OPEN] = "half_open",
+    [PKTAN_OUTCOME_MIDSTREAM] = "midstream",
+};
+
+const char *pktan_outcome_name(pktan_outcome outcome)
+{
+    return outcome < PKTAN_OUTCOME_COUNT ? outcome_names[outcome] : "unknown";
+}
+
+gboolean pktan_outcome_failed(pktan_outcome outcome)
+{
+    return outcome == PKTAN_OUTCOME_REFUSED || outcome == PKTAN_OUTCOME_ICMP_REJECTED ||
+           outcome == PKTAN_OUTCOME_UNANSWERED || outcome == PKTAN_OUTCOME_HALF_OPEN;
+}
+
+gboolean pktan_icmp_rejects(guint8 family, guint8 type, guint8 code)
+{
+    if (family == PKTAN_AF_IPV4)
+        return type == 3 && code != 4;
+    return family == PKTAN_AF_IPV6 && type == 1;
+}
+
+pktan_conn *pktan_conn_new(void)
+{
+    pktan_conn *conn = g_new0(pktan_conn, 1);
+
+    conn->tcp = pktan_handshakes_new();
+    conn->udp = pktan_record_map_new(sizeof(guint32), sizeof(udp_flow));
+    conn->icmp = pktan_record_map_new(sizeof(icmp_key), sizeof(icmp_evidence));
+    return conn;
+}
+
+void pktan_conn_free(pktan_conn *conn)
+{
+    if (conn == NULL)
+        return;
+    pktan_handshakes_free(conn->tcp);
+    pktan_record_map_free(conn->udp);
+    pktan_record_map_free(conn->icmp);
+    g_free(conn);
+}
+
+void pktan_conn_reset(pktan_conn *conn)
+{
+    pktan_handshakes_reset(conn->tcp);
+    pktan_record_map_clear(conn->udp);
+    pktan_record_map_clear(conn->icmp);
+}
+
+const pktan_handshake *pktan_conn_add_tcp(pktan_conn *conn, const pktan_tcp_segment *seg,
+                                          gboolean *completed)
+{
+    return pktan_handshakes_add(conn->tcp, seg, completed);
+}
+
+void pktan_conn_add_udp(pktan_conn *conn, const pktan_udp_datagram *d)
+{
+    gboolean created;
+    udp_flow *f;
+
+    /* Nobody answers a multicast or broadcast datagram one to one. */
+    if (pktan_addr_is_group(&d->dst))
+        return;
+    f = pktan_record_map_get(conn->udp, &d->stream, &created);
+    if (created) {
+        f->client = d->src;
+        f->client_port = d->src_port;
+        f->server = d->dst;
+        f->server_port = d->dst_port;
+        f->first_frame = d->frame;
+        f->first_time = d->time;
+    }
+    if (d->src_port == f->client_port && pktan_addr_equal(&d->src, &f->client)) {
+        f->client_datagrams++;
+        f->last_client_frame = d->frame;
+        f->last_client_time = d->time;
+    } else if (f->server_datagrams++ == 0) {
+        f->first_reply_frame = d->frame;
+        f->first_reply_time = d->time;
+    }
+}
+
+static icmp_key key_of(guint8 transport, const pktan_addr *client, guint16 client_port,
+                       const pktan_addr *server, guint16 server_port)
+{
+    icmp_key key;
+
+    memset(&key, 0, sizeof key);
+    key.client = *client;
+    key.server = *server;
+    key.transport = transport;
+    key.client_port = client_port;
+    key.server_port = server_port;
+    return key;
+}
+
+void pktan_conn_add_icmp(pktan_conn *conn, const pktan_icmp_error *icmp)
+{
+    icmp_key key = key_of(icmp->transport, &icmp->quoted_src, icmp->quoted_src_port,
+                          &icmp->quoted_dst, icmp->quoted_dst_port);
+    gboolean created;
+    icmp_evidence *e;
+
+    if (!pktan_icmp_rejects(icmp->from.family, icmp->type, icmp->code))
+        return;
+    e = pktan_record_map_get(conn->icmp, &key, &created);
+    if (created) {
+        e->type = icmp->type;
+        e->code = icmp->code;
+        e->frame = icmp->frame;
+        e->time = icmp->time;
+        e->from = icmp->from;
+        e->index = pktan_record_map_size(conn->icmp) - 1;
+    }
+    if (e->count < G_MAXUINT16)
+        e->count++;
+}
+
+/* ---- classification ---------------------------------------------------- */
+
+static void decide(pktan_attempt *a, pktan_outcome outcome, guint32 frame, pktan_ns time)
+{
+    a->outcome = outcome;
+    a->decisive_frame = frame;
+    a->decisive_time = time;
+}
+
+static void take_icmp(pktan_attempt *a, const icmp_evidence *e)
+{
+    if (e == NULL)
+        return;
+    a->has_icmp = TRUE;
+    a->icmp_type = e->type;
+    a->icmp_code = e->code;
+    a->icmp_count = e->count;
+    a->icmp_from = e->from;
+}
+
+/* The client's most recent packet at or before `answer`, when known. */
+static pktan_ns delay_to(pktan_ns answer, pktan_ns latest, pktan_ns first)
+{
+    return answer - (latest <= answer ? latest : first);
+}
+
+static void classify_syn_sent(const pktan_handshake *h, const icmp_evidence *e, pktan_attempt *a)
+{
+    gboolean refused = h->rst == PKTAN_HS_RST_BY_SERVER;
+
+    if (refused && (e == NULL || h->rst_frame < e->frame)) {
+        decide(a, PKTAN_OUTCOME_REFUSED, h->rst_frame, h->rst_time);
+        a->answer_delay = delay_to(h->rst_time, h->syn_time, h->first_syn_time);
+    } else if (e != NULL) {
+        decide(a, PKTAN_OUTCOME_ICMP_REJECTED, e->frame, e->time);
+        a->answer_delay = delay_to(e->time, h->syn_time, h->first_syn_time);
+        a->retried_after_icmp = h->syn_time > e->time;
+    } else {
+        decide(a, PKTAN_OUTCOME_UNANSWERED, h->syn_frame, h->syn_time);
+    }
+}
+
+static void classify_tcp(const pktan_handshake *h, const icmp_evidence *e, pktan_attempt *a)
+{
+    memset(a, 0, sizeof *a);
+    a->transport = PKTAN_IPPROTO_TCP;
+    a->stream = h->stream;
+    a->client = h->client;
+    a->server = h->server;
+    a->client_port = h->client_port;
+    a->server_port = h->server_port;
+    a->syn_count = h->syn_count;
+    a->synack_count = h->synack_count;
+    a->first_frame = h->first_frame;
+    a->first_time = h->first_syn_time;
+    take_icmp(a, e);
+
+    switch (h->state) {
+    case PKTAN_HS_COMPLETE:
+        decide(a, h->syn_count > 1 ? PKTAN_OUTCOME_ESTABLISHED_AFTER_RETRY : PKTAN_OUTCOME_ESTABLISHED,
+               h->ack_frame, h->ack_time);
+        a->answer_delay = pktan_handshake_irtt(h);
+        break;
+    case PKTAN_HS_SYNACK_SEEN:
+        a->client_reset = h->rst == PKTAN_HS_RST_BY_CLIENT;
+        if (a->client_reset)
+            decide(a, PKTAN_OUTCOME_HALF_OPEN, h->rst_frame, h->rst_time);
+        else
+            decide(a, PKTAN_OUTCOME_HALF_OPEN, h->synack_frame, h->synack_time);
+        a->answer_delay = pktan_handshake_syn_synack(h);
+        break;
+    case PKTAN_HS_SYN_SENT:
+        classify_syn_sent(h, e, a);
+        break;
+    default:
+        decide(a, PKTAN_OUTCOME_MIDSTREAM, h->first_frame, 0);
+        break;
+    }
+}
+
+static void classify_udp(const udp_flow *f, const icmp_evidence *e, pktan_attempt *a)
+{
+    memset(a, 0, sizeof *a);
+    a->transport = PKTAN_IPPROTO_UDP;
+    a->stream = f->stream;
+    a->client = f->client;
+    a->server = f->server;
+    a->client_port = f->client_port;
+    a->server_port = f->server_port;
+    a->first_frame = f->first_frame;
+    a->first_time = f->first_time;
+    take_icmp(a, e);
+
+    if (f->server_datagrams > 0) {
+        decide(a, PKTAN_OUTCOME_ESTABLISHED, f->first_reply_frame, f->first_reply_time);
+        a->answer_delay = f->first_reply_time - f->first_time;
+    } else if (e != NULL) {
+        decide(a, PKTAN_OUTCOME_ICMP_REJECTED, e->frame, e->time);
+        a->answer_delay = delay_to(e->time, f->last_client_time, f->first_time);
+        a->retried_after_icmp = f->last_client_time > e->time;
+    } else {
+        decide(a, PKTAN_OUTCOME_UNANSWERED, f->last_client_frame, f->last_client_time);
+    }
+}
+
+/* A rejection whose attempt never showed up itself (the SYN or datagram
+ * was not captured): the quoted header says who tried. */
+static void classify_orphan(const icmp_evidence *e, pktan_attempt *a)
+{
+    memset(a, 0, sizeof *a);
+    a->transport = e->key.transport;
+    a->client = e->key.client;
+    a->server = e->key.server;
+    a->client_port = e->key.client_port;
+    a->server_port = e->key.server_port;
+    a->first_frame = e->frame;
+    a->first_time = e->time;
+    take_icmp(a, e);
+    decide(a, PKTAN_OUTCOME_ICMP_REJECTED, e->frame, e->time);
+}
+
+/* The first error quoting the attempt after it began (an earlier one is
+ * about an earlier use of the same ports). */
+static const icmp_evidence *evidence_of(const pktan_conn *conn, guint8 transport,
+                                        const pktan_addr *client, guint16 client_port,
+                                        const pktan_addr *server, guint16 server_port,
+                                        guint32 first_frame)
+{
+    icmp_key key;
+    const icmp_evidence *e;
+
+    if (pktan_record_map_size(conn->icmp) == 0)
+        return NULL;
+    key = key_of(transport, client, client_port, server, server_port);
+    e = pktan_record_map_lookup(conn->icmp, &key);
+    return e != NULL && e->frame > first_frame ? e : NULL;
+}
+
+static const icmp_evidence *tcp_evidence(const pktan_conn *conn, const pktan_handshake *h)
+{
+    return evidence_of(conn, PKTAN_IPPROTO_TCP, &h->client, h->client_port, &h->server,
+                       h->server_port, h->first_frame);
+}
+
+static const icmp_evidence *udp_evidence(const pktan_conn *conn, const udp_flow *f)
+{
+    return evidence_of(conn, PKTAN_IPPROTO_UDP, &f->client, f->client_port, &f->server,
+                       f->server_port, f->first_frame);
+}
+
+/* Marks the errors that belong to a known attempt: the one that rejected
+ * it, and any about a packet its server side sent (a late reply to a
+ * client that had gone away), which rejects nothing anybody tried. */
+static void claim(const pktan_conn *conn, guint8 *claimed, const pktan_attempt *a,
+                  const icmp_evidence *e)
+{
+    const icmp_evidence *reply;
+
+    if (e != NULL)
+        claimed[e->index] = 1;
+    reply = evidence_of(conn, a->transport, &a->server, a->server_port, &a->client, a->client_port, 0);
+    if (reply != NULL)
+        claimed[reply->index] = 1;
+}
+
+void pktan_conn_foreach_attempt(const pktan_conn *conn, pktan_attempt_fn fn, void *user)
+{
+    guint8 *claimed = g_malloc0(pktan_record_map_size(conn->icmp) + 1);
+    pktan_attempt a;
+
+    for (guint i = 0; i < pktan_handshakes_count(conn->tcp); i++) {
+        const pktan_handshake *h = pktan_handshakes_nth(conn->tcp, i);
+        const icmp_evidence *e = tcp_evidence(conn, h);
+        classify_tcp(h, e, &a);
+        claim(conn, claimed, &a, e);
+        fn(&a, user);
+    }
+    for (guint i = 0; i < pktan_record_map_size(conn->udp); i++) {
+        const udp_flow *f = pktan_record_map_nth(conn->udp, i);
+        const icmp_evidence *e = udp_evidence(conn, f);
+        classify_udp(f, e, &a);
+        claim(conn, claimed, &a, e);
+        fn(&a, user);
+    }
+    for (guint i = 0; i < pktan_record_map_size(conn->icmp); i++) {
+        if (claimed[i])
+            continue;
+        classify_orphan(pktan_record_map_nth(conn->icmp, i), &a);
+        fn(&a, user);
+    }
+    g_free(claimed);
+}
+
+gboolean pktan_conn_tcp_attempt(const pktan_conn *conn, guint32 stream, pktan_attempt *out)
+{
+    const pktan_handshake *h = pktan_handshakes_lookup(conn->tcp, stream);
+
+    if (h == NULL)
+        return FALSE;
+    classify_tcp(h, tcp_evidence(conn, h), out);
+    return TRUE;
+}
+
+gboolean pktan_conn_udp_attempt(const pktan_conn *conn, guint32 stream, pktan_attempt *out)
+{
+    const udp_flow *f = pktan_record_map_lookup(conn->udp, &stream);
+
+    if (f == NULL)
+        return FALSE;
+    classify_udp(f, udp_evidence(conn, f), out);
+    return TRUE;
+}

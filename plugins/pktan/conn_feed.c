@@ -1,0 +1,95 @@
+#include "conn_feed.h"
+
+#include <wireshark.h>
+#include <epan/proto_data.h>
+#include <epan/dissectors/packet-icmp.h>
+
+#include "epan_glue.h"
+#include "flow_key.h"
+
+void pktan_conn_feed_init(pktan_conn_feed *feed, pktan_conn *conn)
+{
+    memset(feed, 0, sizeof *feed);
+    feed->conn = conn;
+}
+
+void pktan_conn_feed_reset(pktan_conn_feed *feed)
+{
+    pktan_conn_reset(feed->conn);
+    pktan_conn_feed_init(feed, feed->conn);
+}
+
+/* The type and code the ICMP or ICMPv6 dissector stored for this frame
+ * (icmp_info_t, "stored in pinfo with p_add_proto_data"). */
+static const icmp_info_t *icmp_info(packet_info *pinfo, guint8 family)
+{
+    static int proto_icmp = -1, proto_icmpv6 = -1;
+    int *proto = family == PKTAN_AF_IPV6 ? &proto_icmpv6 : &proto_icmp;
+
+    if (*proto == -1)
+        *proto = proto_get_id_by_filter_name(family == PKTAN_AF_IPV6 ? "icmpv6" : "icmp");
+    return p_get_proto_data(wmem_file_scope(), pinfo, *proto, 0);
+}
+
+static void feed_quoted(pktan_conn_feed *feed, packet_info *pinfo, const address *src,
+                        const address *dst, guint8 transport)
+{
+    const icmp_info_t *info = icmp_info(pinfo, feed->icmp_sender.family);
+    pktan_icmp_error e;
+
+    if (info == NULL || (transport != PKTAN_IPPROTO_TCP && transport != PKTAN_IPPROTO_UDP) ||
+        !pktan_addr_from_address(src, &e.quoted_src) || !pktan_addr_from_address(dst, &e.quoted_dst))
+        return;
+    e.transport = transport;
+    e.type = info->type;
+    e.code = info->code;
+    e.frame = pinfo->num;
+    e.time = pktan_ns_from_nstime(&pinfo->abs_ts);
+    e.from = feed->icmp_sender;
+    /* The quoted header is the last one the frame's dissection read ports from. */
+    e.quoted_src_port = (guint16)pinfo->srcport;
+    e.quoted_dst_port = (guint16)pinfo->destport;
+    pktan_conn_add_icmp(feed->conn, &e);
+}
+
+void pktan_conn_feed_ip(pktan_conn_feed *feed, packet_info *pinfo, const address *src,
+                        const address *dst, guint8 upper_protocol)
+{
+    if (feed->frame != pinfo->num) {
+        feed->frame = pinfo->num;
+        feed->after_icmp = FALSE;
+    }
+    if (feed->after_icmp) {
+        feed->after_icmp = FALSE;
+        feed_quoted(feed, pinfo, src, dst, upper_protocol);
+        return;
+    }
+    if ((upper_protocol == PKTAN_IPPROTO_ICMP || upper_protocol == PKTAN_IPPROTO_ICMPV6) &&
+        pktan_addr_from_address(src, &feed->icmp_sender))
+        feed->after_icmp = TRUE;
+}
+
+const pktan_handshake *pktan_conn_feed_tcp(pktan_conn_feed *feed, const packet_info *pinfo,
+                                           const struct tcpheader *th, gboolean *completed)
+{
+    pktan_tcp_segment seg;
+
+    *completed = FALSE;
+    if (!pktan_tcp_segment_from_tap(th, pinfo, &seg))
+        return NULL;
+    return pktan_conn_add_tcp(feed->conn, &seg, completed);
+}
+
+void pktan_conn_feed_udp(pktan_conn_feed *feed, const packet_info *pinfo, const e_udphdr *uh)
+{
+    pktan_udp_datagram d;
+
+    if (!pktan_addr_from_address(&uh->ip_src, &d.src) || !pktan_addr_from_address(&uh->ip_dst, &d.dst))
+        return;
+    d.stream = uh->uh_stream;
+    d.frame = pinfo->num;
+    d.time = pktan_ns_from_nstime(&pinfo->abs_ts);
+    d.src_port = uh->uh_sport;
+    d.dst_port = uh->uh_dport;
+    pktan_conn_add_udp(feed->conn, &d);
+}

@@ -1,0 +1,200 @@
+"""-z pktan,conn against the ground truth of every recorded capture (the
+sidecars say what record.py set up and what each side saw, including the
+ICMP errors lost on the way back), against the generator's per-connection
+truth on a 10 000-connection capture, and against Wireshark's own fields
+for the packet that decided each failed attempt."""
+import csv
+import io
+import json
+import os
+import sys
+import unittest
+from collections import Counter
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from corpus import generate, stage_recorded  # noqa: E402
+from wireshark_user import WiresharkUser  # noqa: E402
+
+user = None
+captures = []
+generated = None
+
+OUTCOMES = ("established", "established_after_retry", "refused", "icmp_rejected",
+            "unanswered", "half_open", "midstream")
+
+
+def setUpModule():
+    global user, generated
+    user = WiresharkUser()
+    user.install()
+    captures.extend(stage_recorded(user))
+    generated = generate(user, 10000, 13)
+
+
+def tearDownModule():
+    user.cleanup()
+
+
+def conn(path, *options, fmt="json"):
+    proc = user.tshark("-r", path, "-q", "-z", ",".join(("pktan,conn", f"format={fmt}") + options))
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout) if fmt == "json" else proc.stdout
+
+
+def capture(name):
+    return next((p, t) for p, t in captures if os.path.basename(p) == name)
+
+
+def endpoint_key(a):
+    return (a["transport"], a["client"], a["client_port"], a["server"], a["server_port"])
+
+
+class SidecarTruth(unittest.TestCase):
+    def test_every_capture(self):
+        for path, truth in captures:
+            with self.subTest(capture=os.path.basename(path)):
+                report = conn(path)
+                ours = {endpoint_key(a): a for a in report["attempts"]}
+                expected = {endpoint_key(c): c for c in truth["connections"]}
+                self.assertEqual(set(ours), set(expected))
+                for key, c in expected.items():
+                    a = ours[key]
+                    self.assertEqual(a["outcome"], c["outcome"], key)
+                    self.assertEqual(a["syn_count"], c["syn_count"], key)
+                    got_icmp = a["icmp"] and {k: a["icmp"][k] for k in ("type", "code", "from")}
+                    self.assertEqual(got_icmp or None, c["icmp"], key)
+                    if "icmp_count" in c:
+                        self.assertEqual(a["icmp"]["count"], c["icmp_count"], key)
+                summary = report["summary"]
+                self.assertEqual(summary["attempts"], len(expected))
+                self.assertEqual(Counter({o: summary[o] for o in OUTCOMES if summary[o]}),
+                                 Counter(c["outcome"] for c in truth["connections"]))
+
+    def test_icmp_lost_on_the_way_back(self):
+        """Seed 003 from both sides: the client sees its SYNs unanswered, the
+        server sees them rejected, and its verdict says the errors were lost."""
+        for version in ("v4", "v6"):
+            client = conn(capture(f"icmp-lost-{version}-d5-client.pcap")[0])
+            server = conn(capture(f"icmp-lost-{version}-d5-server.pcap")[0])
+            verdicts = {(d["transport"], d["port"]): d["verdict"] for d in client["destinations"]}
+            self.assertIn("3 SYNs over 3.0 s", verdicts[("tcp", 8085)])
+            self.assertIn("no RST, no ICMP seen", verdicts[("tcp", 8085)])
+            verdicts = {(d["transport"], d["port"]): d["verdict"] for d in server["destinations"]}
+            self.assertIn("kept retrying after the ICMP errors", verdicts[("tcp", 8085)])
+            self.assertIn("port unreachable", verdicts[("tcp", 8085)])
+            self.assertNotIn("kept retrying", verdicts[("udp", 9085)])
+
+    def test_verdict_per_outcome(self):
+        expectations = {
+            "closed-v4-d5-client.pcap": "refused by 10.99.0.2 (RST in",
+            "reject-rst-v6-d5-server.pcap": "refused by fd00:99::2 (RST in",
+            "reject-icmp-v4-d5-client.pcap": "rejected by 10.99.0.2 itself (ICMP port unreachable)",
+            "drop-v6-d5-client.pcap": "SYNs dropped on the path or by a firewall",
+            "bittorrent-v6-d5-server.pcap": "the client answered the SYN/ACK with RST",
+            "syn-retry-v4-d5-client.pcap": "only after retransmitted SYNs (up to 1.0 s lost)",
+            "http-v6-d5-server.pcap": "3 of 3 attempts established",
+        }
+        for name, phrase in expectations.items():
+            with self.subTest(capture=name):
+                verdicts = [d["verdict"] for d in conn(capture(name)[0])["destinations"]]
+                self.assertTrue(any(phrase in v for v in verdicts), verdicts)
+
+
+def wireshark_frames(path, fields, display_filter):
+    proc = user.tshark("-r", path, "-T", "fields", *sum((["-e", f] for f in fields), []),
+                       "-Y", display_filter)
+    assert proc.returncode == 0, proc.stderr
+    return [line.split("\t") for line in proc.stdout.splitlines()]
+
+
+class DecisivePackets(unittest.TestCase):
+    """The decisive frame of each failed attempt is what Wireshark says it
+    is: a RST, an ICMP destination unreachable, the stream's last SYN."""
+
+    def check(self, path):
+        report = conn(path)
+        rst = {int(f) for f, in wireshark_frames(path, ["frame.number"], "tcp.flags.reset == 1")}
+        unreachable = {int(f) for f, in wireshark_frames(
+            path, ["frame.number"], "icmp.type == 3 or icmpv6.type == 1")}
+        last_syn = {}
+        for frame, stream in wireshark_frames(path, ["frame.number", "tcp.stream"],
+                                              "tcp.flags.syn == 1 and tcp.flags.ack == 0"
+                                              " and not icmp and not icmpv6"):
+            last_syn[int(stream)] = int(frame)
+        for a in report["attempts"]:
+            if a["outcome"] == "refused":
+                self.assertIn(a["decisive_frame"], rst, a)
+            elif a["outcome"] == "icmp_rejected":
+                self.assertIn(a["decisive_frame"], unreachable, a)
+            elif a["outcome"] == "unanswered" and a["transport"] == "tcp":
+                self.assertEqual(a["decisive_frame"], last_syn[a["stream"]], a)
+
+    def test_every_capture(self):
+        for path, _ in captures:
+            with self.subTest(capture=os.path.basename(path)):
+                self.check(path)
+
+    def test_generated_capture(self):
+        self.check(generated[0])
+
+
+class GeneratorTruth(unittest.TestCase):
+    def test_every_connection(self):
+        path, truth = generated
+        report = conn(path)
+        with open(truth["conn_list"]) as f:
+            rows = list(csv.DictReader(f, delimiter="\t"))
+        # The generator calls an answered UDP flow "answered"; spec.md's name is established.
+        expected = {(r["transport"], int(r["first_frame"])):
+                    ("established" if r["outcome"] == "answered" else r["outcome"], r) for r in rows}
+        ours = {(a["transport"], a["first_frame"]): a for a in report["attempts"]}
+        self.assertEqual(set(ours), set(expected))
+        for key, (outcome, r) in expected.items():
+            a = ours[key]
+            self.assertEqual(a["outcome"], outcome, key)
+            self.assertEqual((a["client"], a["client_port"], a["server"], a["server_port"]),
+                             (r["client"], int(r["client_port"]), r["server"], int(r["server_port"])))
+            if r["transport"] == "tcp" and outcome != "midstream":
+                self.assertEqual(a["syn_count"], int(r["syn_count"]), key)
+        tcp = Counter(a["outcome"] for a in report["attempts"] if a["transport"] == "tcp")
+        self.assertEqual({o: tcp[o] for o in OUTCOMES}, truth["summary"])
+        udp_rejected = sum(1 for a in report["attempts"]
+                           if a["transport"] == "udp" and a["outcome"] == "icmp_rejected")
+        self.assertEqual(udp_rejected, truth["udp"]["icmp_rejected"])
+        self.assertEqual(report["summary"]["attempts"], len(rows))
+
+
+class Formats(unittest.TestCase):
+    def test_csv_has_a_row_per_attempt(self):
+        path, _ = generated
+        report = conn(path)
+        rows = list(csv.DictReader(io.StringIO(conn(path, fmt="csv"), newline="")))
+        self.assertEqual(len(rows), len(report["attempts"]))
+        for row, a in zip(rows, report["attempts"]):
+            self.assertEqual((row["stream"], row["transport"], row["outcome"], row["decisive_frame"]),
+                             (str(a["stream"]), a["transport"], a["outcome"], str(a["decisive_frame"])))
+
+    def test_text_top_and_filter(self):
+        path, _ = capture("icmp-lost-v4-d5-server.pcap")
+        text = conn(path, "top=1", fmt="text")
+        self.assertIn("2 connection attempts (TCP handshakes and UDP flows) to 2 destinations, 2 failed",
+                      text)
+        self.assertIn("... 1 more row not shown", text)
+        filtered = conn(path, "udp")
+        self.assertEqual(filtered["filter"], "udp")
+        self.assertEqual([a["transport"] for a in filtered["attempts"]], ["udp"])
+        self.assertEqual(filtered["attempts"][0]["outcome"], "icmp_rejected")
+
+    def test_json_envelope(self):
+        report = conn(capture("closed-v4-d5-client.pcap")[0])
+        for key in ("report", "pktan_version", "wireshark_version", "filter", "summary",
+                    "destinations", "attempts"):
+            self.assertIn(key, report)
+        self.assertEqual(report["report"], "conn")
+        d = report["destinations"][0]
+        for key in ("address", "port", "transport", "attempts", "outcomes", "verdict"):
+            self.assertIn(key, d)
+
+
+if __name__ == "__main__":
+    unittest.main()
