@@ -22,7 +22,9 @@ typedef struct {
     pktan_ns first_reply_time;
 } udp_flow;
 
-/* The attempt an error quotes: its client and server endpoints, as sent. */
+/* The attempt an error quotes: its stream, and its client and server
+ * endpoints as sent (an error about the server's packets has them the
+ * other way round). */
 typedef struct {
     pktan_addr client;
     pktan_addr server;
@@ -30,9 +32,10 @@ typedef struct {
     guint8 reserved; /* zeroed: the key is hashed as bytes */
     guint16 client_port;
     guint16 server_port;
+    guint32 stream;
 } icmp_key;
 
-_Static_assert(sizeof(icmp_key) == 17 + 17 + 1 + 1 + 2 + 2, "icmp_key must have no padding");
+_Static_assert(sizeof(icmp_key) == 17 + 17 + 1 + 1 + 2 + 2 + 4, "icmp_key must have no padding");
 
 /* The first rejecting ICMP error quoting an attempt, and how many came. */
 typedef struct {
@@ -140,8 +143,8 @@ void pktan_conn_add_udp(pktan_conn *conn, const pktan_udp_datagram *d)
     }
 }
 
-static icmp_key key_of(guint8 transport, const pktan_addr *client, guint16 client_port,
-                       const pktan_addr *server, guint16 server_port)
+static icmp_key key_of(guint8 transport, guint32 stream, const pktan_addr *client,
+                       guint16 client_port, const pktan_addr *server, guint16 server_port)
 {
     icmp_key key;
 
@@ -151,12 +154,13 @@ static icmp_key key_of(guint8 transport, const pktan_addr *client, guint16 clien
     key.transport = transport;
     key.client_port = client_port;
     key.server_port = server_port;
+    key.stream = stream;
     return key;
 }
 
 void pktan_conn_add_icmp(pktan_conn *conn, const pktan_icmp_error *icmp)
 {
-    icmp_key key = key_of(icmp->transport, &icmp->quoted_src, icmp->quoted_src_port,
+    icmp_key key = key_of(icmp->transport, icmp->stream, &icmp->quoted_src, icmp->quoted_src_port,
                           &icmp->quoted_dst, icmp->quoted_dst_port);
     gboolean created;
     icmp_evidence *e;
@@ -287,6 +291,7 @@ static void classify_orphan(const icmp_evidence *e, pktan_attempt *a)
 {
     memset(a, 0, sizeof *a);
     a->transport = e->key.transport;
+    a->stream = e->key.stream;
     a->client = e->key.client;
     a->server = e->key.server;
     a->client_port = e->key.client_port;
@@ -297,33 +302,28 @@ static void classify_orphan(const icmp_evidence *e, pktan_attempt *a)
     decide(a, PKTAN_OUTCOME_ICMP_REJECTED, e->frame, e->time);
 }
 
-/* The first error quoting the attempt after it began (an earlier one is
- * about an earlier use of the same ports). */
-static const icmp_evidence *evidence_of(const pktan_conn *conn, guint8 transport,
+static const icmp_evidence *evidence_of(const pktan_conn *conn, guint8 transport, guint32 stream,
                                         const pktan_addr *client, guint16 client_port,
-                                        const pktan_addr *server, guint16 server_port,
-                                        guint32 first_frame)
+                                        const pktan_addr *server, guint16 server_port)
 {
     icmp_key key;
-    const icmp_evidence *e;
 
     if (pktan_record_map_size(conn->icmp) == 0)
         return NULL;
-    key = key_of(transport, client, client_port, server, server_port);
-    e = pktan_record_map_lookup(conn->icmp, &key);
-    return e != NULL && e->frame > first_frame ? e : NULL;
+    key = key_of(transport, stream, client, client_port, server, server_port);
+    return pktan_record_map_lookup(conn->icmp, &key);
 }
 
 static const icmp_evidence *tcp_evidence(const pktan_conn *conn, const pktan_handshake *h)
 {
-    return evidence_of(conn, PKTAN_IPPROTO_TCP, &h->client, h->client_port, &h->server,
-                       h->server_port, h->first_frame);
+    return evidence_of(conn, PKTAN_IPPROTO_TCP, h->stream, &h->client, h->client_port, &h->server,
+                       h->server_port);
 }
 
 static const icmp_evidence *udp_evidence(const pktan_conn *conn, const udp_flow *f)
 {
-    return evidence_of(conn, PKTAN_IPPROTO_UDP, &f->client, f->client_port, &f->server,
-                       f->server_port, f->first_frame);
+    return evidence_of(conn, PKTAN_IPPROTO_UDP, f->stream, &f->client, f->client_port, &f->server,
+                       f->server_port);
 }
 
 /* Marks the errors that belong to a known attempt: the one that rejected
@@ -336,7 +336,8 @@ static void claim(const pktan_conn *conn, guint8 *claimed, const pktan_attempt *
 
     if (e != NULL)
         claimed[e->index] = 1;
-    reply = evidence_of(conn, a->transport, &a->server, a->server_port, &a->client, a->client_port, 0);
+    reply = evidence_of(conn, a->transport, a->stream, &a->server, a->server_port, &a->client,
+                        a->client_port);
     if (reply != NULL)
         claimed[reply->index] = 1;
 }

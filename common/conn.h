@@ -47,14 +47,14 @@ typedef struct {
     guint16 dst_port;
 } pktan_udp_datagram;
 
-/* An ICMP or ICMPv6 error and the IP and TCP/UDP header it quotes. The
- * quoted header is matched to its attempt by addresses and ports: routers
- * often quote only 8 bytes of TCP, too few for Wireshark's tcp tap (and
- * so for a tcp.stream). */
+/* An ICMP or ICMPv6 error and the IP and TCP/UDP header it quotes. */
+#define PKTAN_STREAM_UNKNOWN G_MAXUINT32
 typedef struct {
     guint8 transport;          /* PKTAN_IPPROTO_TCP or _UDP: the quoted header */
     guint8 type;
     guint8 code;
+    guint32 stream;            /* tcp.stream/udp.stream of the quoted header, or
+                                * PKTAN_STREAM_UNKNOWN */
     guint32 frame;
     pktan_ns time;
     pktan_addr from;           /* who sent the ICMP error */

@@ -152,7 +152,10 @@ static void add_failed_rows(const conn_table *t, pktan_text_table *table)
                                pktan_outcome_name(a->outcome), syns, first, decisive,
                                attempt_detail(a, detail, sizeof detail)};
 
-        g_snprintf(stream, sizeof stream, "%u", a->stream);
+        if (a->stream == PKTAN_STREAM_UNKNOWN)
+            g_strlcpy(stream, "-", sizeof stream);
+        else
+            g_snprintf(stream, sizeof stream, "%u", a->stream);
         pktan_endpoint_to_str(&a->client, a->client_port, client);
         pktan_endpoint_to_str(&a->server, a->server_port, server);
         g_snprintf(syns, sizeof syns, "%u", a->syn_count);
@@ -222,7 +225,10 @@ static void csv_attempt(const pktan_attempt *a, void *user)
     pktan_csv *csv = user;
     char addr[PKTAN_ADDR_STRLEN];
 
-    pktan_csv_field_uint(csv, a->stream);
+    if (a->stream == PKTAN_STREAM_UNKNOWN)
+        pktan_csv_field(csv, NULL);
+    else
+        pktan_csv_field_uint(csv, a->stream);
     pktan_csv_field(csv, transport_name(a->transport));
     pktan_csv_field(csv, pktan_addr_to_str(&a->client, addr));
     pktan_csv_field_uint(csv, a->client_port);
@@ -263,7 +269,10 @@ static void json_attempt(const pktan_attempt *a, void *user)
     char addr[PKTAN_ADDR_STRLEN];
 
     json_dumper_begin_object(json);
-    pktan_json_member_uint(json, "stream", a->stream);
+    if (a->stream == PKTAN_STREAM_UNKNOWN)
+        pktan_json_member_string(json, "stream", NULL); /* the error's attempt was not captured */
+    else
+        pktan_json_member_uint(json, "stream", a->stream);
     pktan_json_member_string(json, "transport", transport_name(a->transport));
     pktan_json_member_string(json, "client", pktan_addr_to_str(&a->client, addr));
     pktan_json_member_uint(json, "client_port", a->client_port);

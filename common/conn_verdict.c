@@ -106,10 +106,12 @@ const char *pktan_icmp_code_name(guint8 family, guint8 type, guint8 code)
     return NULL;
 }
 
-/* "0.4 ms", "63.0 s": durations as a person reads them. */
+/* "0.042 ms", "10.4 ms", "63.0 s": durations as a person reads them. */
 static const char *duration(pktan_ns ns, char *buf, gsize size)
 {
-    if (ns < PKTAN_NS_PER_SEC)
+    if (ns < PKTAN_NS_PER_SEC / 1000)
+        g_snprintf(buf, size, "%.3f ms", (double)ns / 1e6);
+    else if (ns < PKTAN_NS_PER_SEC)
         g_snprintf(buf, size, "%.1f ms", (double)ns / 1e6);
     else
         g_snprintf(buf, size, "%.1f s", (double)ns / 1e9);
@@ -130,8 +132,8 @@ static void explain_refused(const pktan_destination *d, GString *s)
     duration(d->refusal_slowest, slow, sizeof slow);
     g_string_append_printf(s, "refused by %s (RST in %s%s%s): nothing listens on port %u or a firewall resets",
                            pktan_addr_to_str(&d->key.server, addr), fast,
-                           d->refusal_slowest != d->refusal_fastest ? " to " : "",
-                           d->refusal_slowest != d->refusal_fastest ? slow : "", d->key.port);
+                           strcmp(fast, slow) ? " to " : "", strcmp(fast, slow) ? slow : "",
+                           d->key.port);
 }
 
 static void explain_rejected(const pktan_destination *d, GString *s)

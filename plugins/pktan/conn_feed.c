@@ -1,6 +1,7 @@
 #include "conn_feed.h"
 
 #include <wireshark.h>
+#include <epan/conversation.h>
 #include <epan/proto_data.h>
 #include <epan/dissectors/packet-icmp.h>
 
@@ -31,6 +32,33 @@ static const icmp_info_t *icmp_info(packet_info *pinfo, guint8 family)
     return p_get_proto_data(wmem_file_scope(), pinfo, *proto, 0);
 }
 
+/* The tcp.stream or udp.stream of the quoted header, from Wireshark's
+ * own conversation table (the one in use at this frame, so a reused
+ * 4-tuple resolves to its latest connection). */
+static guint32 quoted_stream(const packet_info *pinfo, guint8 transport, const address *src,
+                             const address *dst)
+{
+    static int proto_tcp = -1, proto_udp = -1;
+    gboolean tcp = transport == PKTAN_IPPROTO_TCP;
+    conversation_t *conv = find_conversation(pinfo->num, src, dst,
+                                             tcp ? CONVERSATION_TCP : CONVERSATION_UDP,
+                                             pinfo->srcport, pinfo->destport, 0);
+
+    if (proto_tcp == -1) {
+        proto_tcp = proto_get_id_by_filter_name("tcp");
+        proto_udp = proto_get_id_by_filter_name("udp");
+    }
+    if (conv == NULL)
+        return PKTAN_STREAM_UNKNOWN;
+    if (tcp) {
+        const struct tcp_analysis *t = conversation_get_proto_data(conv, proto_tcp);
+        return t ? t->stream : PKTAN_STREAM_UNKNOWN;
+    } else {
+        const struct udp_analysis *u = conversation_get_proto_data(conv, proto_udp);
+        return u ? u->stream : PKTAN_STREAM_UNKNOWN;
+    }
+}
+
 static void feed_quoted(pktan_conn_feed *feed, packet_info *pinfo, const address *src,
                         const address *dst, guint8 transport)
 {
@@ -41,6 +69,7 @@ static void feed_quoted(pktan_conn_feed *feed, packet_info *pinfo, const address
         !pktan_addr_from_address(src, &e.quoted_src) || !pktan_addr_from_address(dst, &e.quoted_dst))
         return;
     e.transport = transport;
+    e.stream = quoted_stream(pinfo, transport, src, dst);
     e.type = info->type;
     e.code = info->code;
     e.frame = pinfo->num;

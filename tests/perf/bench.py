@@ -27,7 +27,10 @@ FLOOR = ("floor: -z endpoints,eth", ["-z", "endpoints,eth"])
 PKTAN = [
     ("pktan,dests", ["-z", "pktan,dests"]),
     ("pktan,rtt", ["-z", "pktan,rtt"]),
-    ("pktan,dests + pktan,rtt", ["-z", "pktan,dests", "-z", "pktan,rtt"]),
+    ("pktan,conn", ["-z", "pktan,conn"]),
+    ("pktan,rtt + pktan,conn", ["-z", "pktan,rtt", "-z", "pktan,conn"]),
+    ("pktan,dests + pktan,rtt + pktan,conn",
+     ["-z", "pktan,dests", "-z", "pktan,rtt", "-z", "pktan,conn"]),
 ]
 WIRESHARK = [
     ("-z io,phs", ["-z", "io,phs"]),
@@ -58,7 +61,10 @@ def main():
                          "connections, as a VM's capture is")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--markdown", help="write the result table here too")
+    ap.add_argument("--without-dests-tree", action="store_true",
+                    help="skip the one slow run (-z dests,tree, about 3 minutes at 250k)")
     args = ap.parse_args()
+    slow = [] if args.without_dests_tree else SLOW
 
     build = os.path.abspath(args.build)
     os.environ.setdefault("PKTAN_PLUGIN", os.path.join(build, "plugins", "pktan", "pktan.so"))
@@ -84,12 +90,12 @@ def main():
         user.run(["tshark", "-r", capture, "-q"])  # warm the page cache
 
         cheap = [FLOOR] + PKTAN + WIRESHARK
-        samples = {name: [] for name, _ in cheap + SLOW}
+        samples = {name: [] for name, _ in cheap + slow}
         for round_no in range(args.repeat):
             for name, zargs in cheap:
                 samples[name].append(measure(user, capture, zargs))
                 print(f"  round {round_no + 1}: {name}: {samples[name][-1][0]:.2f} s", flush=True)
-        for name, zargs in SLOW:
+        for name, zargs in slow:
             samples[name].append(measure(user, capture, zargs))
             print(f"  {name}: {samples[name][-1][0]:.2f} s", flush=True)
     finally:
@@ -99,20 +105,21 @@ def main():
     floor_rss = statistics.median(r for _, r in samples[FLOOR[0]])
     lines = [f"{args.connections} connections from {args.clients} client hosts, {packets} packets "
              f"(pktan-gen --seed {args.seed} --clients {args.clients}); "
-             f"median of {args.repeat} interleaved runs (1 for dests,tree); tshark "
+             f"median of {args.repeat} interleaved runs{' (1 for dests,tree)' if slow else ''}; tshark "
              f"{subprocess.run(['tshark', '-v'], capture_output=True, text=True).stdout.split()[2]}, "
              f"{os.cpu_count()} cores.",
              "",
              "| command | wall (s) | vs floor | peak RSS (MiB) | vs floor |",
              "|---|---:|---:|---:|---:|"]
-    for name, _ in cheap + SLOW:
+    for name, _ in cheap + slow:
         wall = statistics.median(w for w, _ in samples[name])
         rss = statistics.median(r for _, r in samples[name])
         lines.append(f"| `{name}` | {wall:.2f} | {wall / floor_wall - 1:+.1%} "
                      f"| {rss:.0f} | {rss / floor_rss - 1:+.1%} |")
-    dests = statistics.median(w for w, _ in samples["pktan,dests"])
-    tree = statistics.median(w for w, _ in samples["-z dests,tree"])
-    lines += ["", f"`pktan,dests` is {tree / dests:.1f}x faster than `-z dests,tree`."]
+    if slow:
+        dests = statistics.median(w for w, _ in samples["pktan,dests"])
+        tree = statistics.median(w for w, _ in samples["-z dests,tree"])
+        lines += ["", f"`pktan,dests` is {tree / dests:.1f}x faster than `-z dests,tree`."]
     table = "\n".join(lines)
     print(table)
     if args.markdown:

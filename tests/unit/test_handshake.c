@@ -135,6 +135,62 @@ static void test_simultaneous_open(void)
     pktan_handshakes_free(t.hs);
 }
 
+/* Port reuse: a new SYN on the same 4-tuple after a close is a new
+ * connection. Wireshark gives it a new tcp.stream; the tracker keys on it. */
+static void test_port_reuse(void)
+{
+    trace t = {pktan_handshakes_new(), 0};
+    pktan_tcp_segment s = {0};
+    gboolean completed;
+    const pktan_handshake *first, *second;
+
+    seg(&t, TRUE, SYN, MS(0), NULL);
+    seg(&t, FALSE, SYN | ACK, MS(10), NULL);
+    first = seg(&t, TRUE, ACK, MS(11), &completed);
+    g_assert_true(completed);
+    /* The same endpoints again as stream 1, 5 s later, 30 ms away. */
+    g_assert_true(pktan_addr_parse("10.0.0.1", &s.src));
+    g_assert_true(pktan_addr_parse("10.0.0.2", &s.dst));
+    s.stream = 1;
+    s.src_port = 40000;
+    s.dst_port = 443;
+    s.flags = SYN;
+    s.time = MS(5000);
+    s.frame = ++t.frame;
+    pktan_handshakes_add(t.hs, &s, &completed);
+    s = (pktan_tcp_segment){.stream = 1, .src = s.dst, .dst = s.src, .src_port = 443,
+                            .dst_port = 40000, .flags = SYN | ACK, .time = MS(5030),
+                            .frame = ++t.frame};
+    pktan_handshakes_add(t.hs, &s, &completed);
+    s = (pktan_tcp_segment){.stream = 1, .src = s.dst, .dst = s.src, .src_port = 40000,
+                            .dst_port = 443, .flags = ACK, .time = MS(5031), .frame = ++t.frame};
+    second = pktan_handshakes_add(t.hs, &s, &completed);
+    g_assert_true(completed);
+    g_assert_cmpuint(pktan_handshakes_count(t.hs), ==, 2);
+    g_assert_cmpint(pktan_handshake_irtt(first), ==, MS(11));
+    g_assert_cmpint(pktan_handshake_irtt(second), ==, MS(31));
+    g_assert_cmpuint(second->syn_count, ==, 1);
+    pktan_handshakes_free(t.hs);
+}
+
+/* TCP Fast Open: the SYN carries data and the server's SYN/ACK may
+ * acknowledge it; the handshake is timed the same way (flags decide). */
+static void test_fast_open(void)
+{
+    trace t = {pktan_handshakes_new(), 0};
+    gboolean completed;
+    const pktan_handshake *h;
+
+    seg(&t, TRUE, SYN | 0x08 /* PSH, data in the SYN */, MS(0), NULL);
+    seg(&t, FALSE, SYN | ACK, MS(20), NULL);
+    seg(&t, FALSE, ACK | 0x08, MS(21), NULL);   /* the server's data before the final ACK */
+    h = seg(&t, TRUE, ACK, MS(40), &completed);
+    g_assert_true(completed);
+    g_assert_cmpuint(h->ack_frame, ==, 4);
+    g_assert_cmpint(pktan_handshake_irtt(h), ==, MS(40));
+    pktan_handshakes_free(t.hs);
+}
+
 static void test_time_stats(void)
 {
     pktan_ns values[] = {50, 10, 40, 20, 30, 60, 70, 80, 90, 100,
@@ -163,6 +219,8 @@ int main(int argc, char **argv)
     g_test_add_func("/handshake/synack_captured_before_syn", test_synack_captured_before_syn);
     g_test_add_func("/handshake/not_handshakes", test_not_handshakes);
     g_test_add_func("/handshake/simultaneous_open", test_simultaneous_open);
+    g_test_add_func("/handshake/port_reuse", test_port_reuse);
+    g_test_add_func("/handshake/fast_open", test_fast_open);
     g_test_add_func("/time_stats/nearest_rank", test_time_stats);
     return g_test_run();
 }
