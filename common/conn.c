@@ -76,6 +76,13 @@ gboolean pktan_outcome_failed(pktan_outcome outcome)
            outcome == PKTAN_OUTCOME_UNANSWERED || outcome == PKTAN_OUTCOME_HALF_OPEN;
 }
 
+gboolean pktan_attempt_marks_frame(const pktan_attempt *a, guint32 frame, gboolean settled)
+{
+    if (!pktan_outcome_failed(a->outcome) || a->decisive_frame != frame)
+        return FALSE;
+    return settled || a->outcome == PKTAN_OUTCOME_REFUSED || a->outcome == PKTAN_OUTCOME_ICMP_REJECTED;
+}
+
 gboolean pktan_icmp_rejects(guint8 family, guint8 type, guint8 code)
 {
     if (family == PKTAN_AF_IPV4)

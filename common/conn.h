@@ -93,6 +93,13 @@ typedef struct {
     pktan_addr icmp_from;
 } pktan_attempt;
 
+/* Whether frame carries the attempt's mark (pktan.conn.outcome): a failed
+ * attempt is marked on its decisive packet. Outcomes that later packets
+ * could still change (unanswered, half_open) are marked only once settled:
+ * when the tracker has read past the frame (in Wireshark, after the first
+ * pass), never while the frame itself is being read. */
+gboolean pktan_attempt_marks_frame(const pktan_attempt *a, guint32 frame, gboolean settled);
+
 typedef struct pktan_conn pktan_conn;
 
 pktan_conn *pktan_conn_new(void);

@@ -89,37 +89,6 @@ static const char *transport_name(guint8 transport)
 
 /* ---- text ---------------------------------------------------------------------- */
 
-/* What decided a failed attempt, in a few words. */
-static const char *attempt_detail(const pktan_attempt *a, char *buf, gsize size)
-{
-    char addr[PKTAN_ADDR_STRLEN], t[PKTAN_TIME_STRLEN];
-    const char *name;
-
-    switch (a->outcome) {
-    case PKTAN_OUTCOME_REFUSED:
-        g_snprintf(buf, size, "RST %s ms after the SYN", pktan_format_ms(a->answer_delay, t));
-        break;
-    case PKTAN_OUTCOME_ICMP_REJECTED:
-        name = pktan_icmp_code_name(a->icmp_from.family, a->icmp_type, a->icmp_code);
-        g_snprintf(buf, size, "ICMP %u/%u%s%s%s from %s, %u error%s", a->icmp_type, a->icmp_code,
-                   name ? " (" : "", name ? name : "", name ? ")" : "",
-                   pktan_addr_to_str(&a->icmp_from, addr), a->icmp_count, a->icmp_count == 1 ? "" : "s");
-        break;
-    case PKTAN_OUTCOME_UNANSWERED:
-        if (a->transport == PKTAN_IPPROTO_TCP)
-            g_snprintf(buf, size, "%u SYN%s over %s s", a->syn_count, a->syn_count == 1 ? "" : "s",
-                       pktan_format_seconds_short(a->decisive_time - a->first_time, t));
-        else
-            g_snprintf(buf, size, "no reply");
-        break;
-    default:
-        g_snprintf(buf, size, a->client_reset ? "client reset the SYN/ACK" : "%u SYN/ACK%s, no final ACK",
-                   a->synack_count, a->synack_count == 1 ? "" : "s");
-        break;
-    }
-    return buf;
-}
-
 static void add_destination_rows(const conn_table *t, const pktan_report_context *ctx,
                                  pktan_text_table *table)
 {
@@ -150,7 +119,7 @@ static void add_failed_rows(const conn_table *t, pktan_text_table *table)
         char syns[8], first[12], decisive[12], detail[160];
         const char *cells[] = {stream, transport_name(a->transport), client, server,
                                pktan_outcome_name(a->outcome), syns, first, decisive,
-                               attempt_detail(a, detail, sizeof detail)};
+                               pktan_attempt_detail(a, detail, sizeof detail)};
 
         if (a->stream == PKTAN_STREAM_UNKNOWN)
             g_strlcpy(stream, "-", sizeof stream);

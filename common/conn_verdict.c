@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "time_format.h"
+
 #include "flow_key.h"
 
 void pktan_destination_init(pktan_destination *d, const pktan_attempt *first)
@@ -268,4 +270,34 @@ char *pktan_destination_verdict(const pktan_destination *d)
     explain_failure(d, main, s);
     list_other_failures(d, main, s);
     return g_string_free(s, FALSE);
+}
+
+const char *pktan_attempt_detail(const pktan_attempt *a, char *buf, gsize size)
+{
+    char addr[PKTAN_ADDR_STRLEN], t[PKTAN_TIME_STRLEN];
+    const char *name;
+
+    switch (a->outcome) {
+    case PKTAN_OUTCOME_REFUSED:
+        g_snprintf(buf, size, "RST %s ms after the SYN", pktan_format_ms(a->answer_delay, t));
+        break;
+    case PKTAN_OUTCOME_ICMP_REJECTED:
+        name = pktan_icmp_code_name(a->icmp_from.family, a->icmp_type, a->icmp_code);
+        g_snprintf(buf, size, "ICMP %u/%u%s%s%s from %s, %u error%s", a->icmp_type, a->icmp_code,
+                   name ? " (" : "", name ? name : "", name ? ")" : "",
+                   pktan_addr_to_str(&a->icmp_from, addr), a->icmp_count, a->icmp_count == 1 ? "" : "s");
+        break;
+    case PKTAN_OUTCOME_UNANSWERED:
+        if (a->transport == PKTAN_IPPROTO_TCP)
+            g_snprintf(buf, size, "%u SYN%s over %s s", a->syn_count, a->syn_count == 1 ? "" : "s",
+                       pktan_format_seconds_short(a->decisive_time - a->first_time, t));
+        else
+            g_snprintf(buf, size, "no reply");
+        break;
+    default:
+        g_snprintf(buf, size, a->client_reset ? "client reset the SYN/ACK" : "%u SYN/ACK%s, no final ACK",
+                   a->synack_count, a->synack_count == 1 ? "" : "s");
+        break;
+    }
+    return buf;
 }

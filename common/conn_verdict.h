@@ -44,6 +44,10 @@ guint pktan_destination_failures(const pktan_destination *d);
 /* The verdict sentence, to g_free. */
 char *pktan_destination_verdict(const pktan_destination *d);
 
+/* What decided a failed attempt, in a few words ("RST 0.4 ms after the
+ * SYN"), for the report's table and the packet's expert info. */
+const char *pktan_attempt_detail(const pktan_attempt *a, char *buf, gsize size);
+
 /* "port unreachable", "administratively prohibited", ...; NULL if unknown. */
 const char *pktan_icmp_code_name(guint8 family, guint8 type, guint8 code);
 

@@ -79,6 +79,8 @@ static void feed_quoted(pktan_conn_feed *feed, packet_info *pinfo, const address
     e.quoted_src_port = (guint16)pinfo->srcport;
     e.quoted_dst_port = (guint16)pinfo->destport;
     pktan_conn_add_icmp(feed->conn, &e);
+    feed->quoted_transport = transport;
+    feed->quoted_stream = e.stream;
 }
 
 void pktan_conn_feed_ip(pktan_conn_feed *feed, packet_info *pinfo, const address *src,
@@ -87,6 +89,7 @@ void pktan_conn_feed_ip(pktan_conn_feed *feed, packet_info *pinfo, const address
     if (feed->frame != pinfo->num) {
         feed->frame = pinfo->num;
         feed->after_icmp = FALSE;
+        feed->quoted_transport = 0;
     }
     if (feed->after_icmp) {
         feed->after_icmp = FALSE;

@@ -19,6 +19,8 @@ typedef struct {
     guint32 frame;             /* the frame the fields below describe */
     gboolean after_icmp;       /* the next IP header is quoted by an error */
     pktan_addr icmp_sender;
+    guint8 quoted_transport;   /* the attempt the frame's ICMP error quotes, */
+    guint32 quoted_stream;     /* when frame has one (quoted_transport != 0) */
 } pktan_conn_feed;
 
 void pktan_conn_feed_init(pktan_conn_feed *feed, pktan_conn *conn);

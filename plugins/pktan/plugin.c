@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "compat.h"
 #include "dialogs.h"
+#include "marks.h"
 #include "pktan_version.h"
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = PKTAN_VERSION;
@@ -22,6 +23,12 @@ static int proto_pktan = -1;
 static void register_protocol(void)
 {
     proto_pktan = proto_register_protocol("PktAn capture analyses", "PKTAN", "pktan");
+    pktan_marks_register(proto_pktan);
+}
+
+static void register_handoff(void)
+{
+    pktan_marks_handoff();
 }
 
 /* Runs in Wireshark's tap registration, before tshark reads -z. */
@@ -34,7 +41,7 @@ static void register_taps(void)
 
 void plugin_register(void)
 {
-    static const proto_plugin protocol = {register_protocol, NULL};
+    static const proto_plugin protocol = {register_protocol, register_handoff};
     static const tap_plugin taps = {register_taps};
 
     proto_register_plugin(&protocol);

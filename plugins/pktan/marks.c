@@ -1,0 +1,240 @@
+/* Packet marks from the same connection-attempt tracker the reports use,
+ * fed by a postdissector from the tap records the frame's dissection
+ * queued (fetch_tapped_data), so that no protocol tree is needed.
+ *
+ * When: the tracker reads each frame once, the first time its tap records
+ * exist (Wireshark's first pass; tshark's only pass). Marks that later
+ * packets cannot change (a RST, an ICMP rejection, a slow handshake's final
+ * ACK) appear at once; "unanswered" and "half_open" only on later passes
+ * (in Wireshark: after the file is read, when a packet is shown, filtered
+ * or Expert Information is opened). Nothing is done for a frame Wireshark
+ * builds no protocol tree for: nobody could see a mark there, and so
+ * `tshark -q -z ...` pays nothing for this. */
+#include "marks.h"
+
+#include <wireshark.h>
+#include <epan/expert.h>
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/proto_data.h>
+#include <epan/tap.h>
+#include <epan/dissectors/packet-ip.h>
+
+#include "conn_feed.h"
+#include "conn_verdict.h"
+#include "flow_key.h"
+
+static int proto = -1;
+static int hf_conn_outcome = -1;
+static int hf_rtt_slow = -1;
+static gint ett_pktan = -1;
+static expert_field ei_conn_failed = EI_INIT;
+static expert_field ei_rtt_slow = EI_INIT;
+static guint slow_handshake_ms = 200;
+
+/* The attempt a frame may decide, kept with the frame for later passes. */
+typedef struct {
+    guint8 transport;
+    guint32 stream;
+} frame_attempt;
+
+static struct {
+    pktan_conn *conn;
+    pktan_conn_feed feed;
+    guint32 tracked_up_to; /* frames are read in order, once */
+    int tap_ip, tap_ipv6, tap_tcp, tap_udp;
+} marks;
+
+static void remember(packet_info *pinfo, guint8 transport, guint32 stream)
+{
+    frame_attempt *f = p_get_proto_data(wmem_file_scope(), pinfo, proto, 0);
+
+    if (f == NULL) {
+        f = wmem_new(wmem_file_scope(), frame_attempt);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto, 0, f);
+    }
+    f->transport = transport;
+    f->stream = stream;
+}
+
+/* The IP headers in order; TRUE if one carries ICMP (then every TCP or
+ * UDP header in the frame is one the error quotes). */
+static gboolean track_ip(packet_info *pinfo)
+{
+    gboolean icmp = FALSE;
+    const ws_ip4 *ip;
+    const ws_ip6 *ip6;
+
+    for (int i = 0; (ip = fetch_tapped_data(marks.tap_ip, i)) != NULL; i++) {
+        pktan_conn_feed_ip(&marks.feed, pinfo, &ip->ip_src, &ip->ip_dst, ip->ip_proto);
+        icmp |= ip->ip_proto == PKTAN_IPPROTO_ICMP;
+    }
+    for (int i = 0; (ip6 = fetch_tapped_data(marks.tap_ipv6, i)) != NULL; i++) {
+        pktan_conn_feed_ip(&marks.feed, pinfo, &ip6->ip6_src, &ip6->ip6_dst, ip6->ip6_nxt);
+        icmp |= ip6->ip6_nxt == PKTAN_IPPROTO_ICMPV6;
+    }
+    return icmp;
+}
+
+static void track_transports(packet_info *pinfo)
+{
+    const struct tcpheader *th;
+    const e_udphdr *uh;
+    gboolean completed;
+
+    for (int i = 0; (th = fetch_tapped_data(marks.tap_tcp, i)) != NULL; i++) {
+        pktan_conn_feed_tcp(&marks.feed, pinfo, th, &completed);
+        if (completed || (th->th_flags & (TH_SYN | TH_RST)))
+            remember(pinfo, PKTAN_IPPROTO_TCP, th->th_stream);
+    }
+    for (int i = 0; (uh = fetch_tapped_data(marks.tap_udp, i)) != NULL; i++) {
+        pktan_conn_feed_udp(&marks.feed, pinfo, uh);
+        remember(pinfo, PKTAN_IPPROTO_UDP, uh->uh_stream);
+    }
+}
+
+/* Feeds the frame to the tracker unless it was read before; TRUE if it is
+ * being read now. */
+static gboolean track(packet_info *pinfo)
+{
+    gboolean has_ip = fetch_tapped_data(marks.tap_ip, 0) != NULL ||
+                      fetch_tapped_data(marks.tap_ipv6, 0) != NULL;
+
+    if (pinfo->num <= marks.tracked_up_to || !has_ip)
+        return FALSE;
+    marks.tracked_up_to = pinfo->num;
+    if (!track_ip(pinfo)) {
+        track_transports(pinfo);
+    } else if (marks.feed.quoted_transport != 0 && marks.feed.quoted_stream != PKTAN_STREAM_UNKNOWN) {
+        remember(pinfo, marks.feed.quoted_transport, marks.feed.quoted_stream);
+    }
+    return TRUE;
+}
+
+static proto_tree *pktan_subtree(proto_tree *tree, tvbuff_t *tvb, proto_tree **sub)
+{
+    if (*sub == NULL)
+        *sub = proto_item_add_subtree(proto_tree_add_item(tree, proto, tvb, 0, 0, ENC_NA), ett_pktan);
+    return *sub;
+}
+
+static void mark_outcome(packet_info *pinfo, proto_tree *sub, tvbuff_t *tvb, const pktan_attempt *a)
+{
+    const char *outcome = pktan_outcome_name(a->outcome);
+    char detail[160];
+    proto_item *item = proto_tree_add_string(sub, hf_conn_outcome, tvb, 0, 0, outcome);
+
+    proto_item_set_generated(item);
+    expert_add_info_format(pinfo, item, &ei_conn_failed, "Connection attempt %s: %s", outcome,
+                           pktan_attempt_detail(a, detail, sizeof detail));
+}
+
+static void mark_slow(packet_info *pinfo, proto_tree *sub, tvbuff_t *tvb, const pktan_attempt *a)
+{
+    nstime_t irtt;
+    proto_item *item;
+
+    nstime_set_zero(&irtt);
+    irtt.secs = (time_t)(a->answer_delay / PKTAN_NS_PER_SEC);
+    irtt.nsecs = (int)(a->answer_delay % PKTAN_NS_PER_SEC);
+    item = proto_tree_add_time(sub, hf_rtt_slow, tvb, 0, 0, &irtt);
+    proto_item_set_generated(item);
+    expert_add_info_format(pinfo, item, &ei_rtt_slow,
+                           "Slow TCP handshake: iRTT %.3f ms (slow threshold %u ms, stream %u)",
+                           (double)a->answer_delay / 1e6, slow_handshake_ms, a->stream);
+}
+
+static gboolean is_slow_handshake(const pktan_attempt *a, guint32 frame)
+{
+    return a->transport == PKTAN_IPPROTO_TCP && a->decisive_frame == frame &&
+           (a->outcome == PKTAN_OUTCOME_ESTABLISHED ||
+            a->outcome == PKTAN_OUTCOME_ESTABLISHED_AFTER_RETRY) &&
+           a->answer_delay > (pktan_ns)slow_handshake_ms * 1000000;
+}
+
+static int dissect_marks(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    gboolean settled;
+    const frame_attempt *f;
+    pktan_attempt a;
+    proto_tree *sub = NULL;
+    gboolean known;
+
+    if (tree == NULL)
+        return 0;
+    settled = !track(pinfo);
+    f = p_get_proto_data(wmem_file_scope(), pinfo, proto, 0);
+    if (f == NULL)
+        return 0;
+    known = f->transport == PKTAN_IPPROTO_TCP ? pktan_conn_tcp_attempt(marks.conn, f->stream, &a)
+                                              : pktan_conn_udp_attempt(marks.conn, f->stream, &a);
+    if (!known)
+        return 0;
+    if (pktan_attempt_marks_frame(&a, pinfo->num, settled))
+        mark_outcome(pinfo, pktan_subtree(tree, tvb, &sub), tvb, &a);
+    if (is_slow_handshake(&a, pinfo->num))
+        mark_slow(pinfo, pktan_subtree(tree, tvb, &sub), tvb, &a);
+    return 0;
+}
+
+static void marks_init(void)
+{
+    pktan_conn_feed_reset(&marks.feed);
+    marks.tracked_up_to = 0;
+}
+
+void pktan_marks_register(int proto_pktan)
+{
+    static hf_register_info hf[] = {
+        {&hf_conn_outcome,
+         {"Connection outcome", "pktan.conn.outcome", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Outcome of the failed connection attempt this packet decided (the RST, the ICMP "
+          "error, the last unanswered SYN, the last unanswered SYN/ACK)", HFILL}},
+        {&hf_rtt_slow,
+         {"Slow handshake iRTT", "pktan.rtt.slow", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "This packet completed a TCP handshake slower than the slow-handshake preference "
+          "(value: the iRTT, SYN to final ACK)", HFILL}},
+    };
+    static gint *ett[] = {&ett_pktan};
+    static ei_register_info ei[] = {
+        {&ei_conn_failed, {"pktan.conn.failed", PI_SEQUENCE, PI_WARN,
+                           "Connection attempt failed", EXPFILL}},
+        {&ei_rtt_slow, {"pktan.rtt.slow_handshake", PI_SEQUENCE, PI_WARN,
+                        "Slow TCP handshake", EXPFILL}},
+    };
+    module_t *prefs;
+
+    proto = proto_pktan;
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
+    prefs = prefs_register_protocol(proto, NULL);
+    prefs_register_uint_preference(prefs, "slow_handshake_ms", "Slow handshake threshold (ms)",
+                                   "Handshakes whose iRTT (SYN to final ACK) exceeds this carry "
+                                   "pktan.rtt.slow and an expert-info warning",
+                                   10, &slow_handshake_ms);
+    marks.conn = pktan_conn_new();
+    pktan_conn_feed_init(&marks.feed, marks.conn);
+    register_init_routine(marks_init);
+}
+
+void pktan_marks_handoff(void)
+{
+    static int helper;
+    GString *error;
+
+    register_postdissector(create_dissector_handle(dissect_marks, proto));
+    marks.tap_ip = find_tap_id("ip");
+    marks.tap_ipv6 = find_tap_id("ipv6");
+    marks.tap_tcp = find_tap_id("tcp");
+    marks.tap_udp = find_tap_id("udp");
+    /* Taps are queued only while some listener exists; this one keeps them
+     * queued for the postdissector and, as a dissector helper, is no
+     * reason for tshark to dissect a file it would only copy. */
+    error = register_tap_listener("frame", &helper, NULL, TL_IS_DISSECTOR_HELPER, NULL, NULL,
+                                  NULL, NULL);
+    if (error != NULL) {
+        ws_warning("pktan: packet marks disabled: %s", error->str);
+        g_string_free(error, TRUE);
+    }
+}
