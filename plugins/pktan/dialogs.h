@@ -4,5 +4,6 @@
 
 void pktan_dests_dialog_register(void);
 void pktan_rtt_dialog_register(void);
+void pktan_conn_dialog_register(void);
 
 #endif

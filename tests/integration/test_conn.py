@@ -13,6 +13,7 @@ from collections import Counter
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from corpus import generate, stage_recorded  # noqa: E402
+from stats_tree_text import tree_counts  # noqa: E402
 from wireshark_user import WiresharkUser  # noqa: E402
 
 user = None
@@ -162,6 +163,35 @@ class GeneratorTruth(unittest.TestCase):
                            if a["transport"] == "udp" and a["outcome"] == "icmp_rejected")
         self.assertEqual(udp_rejected, truth["udp"]["icmp_rejected"])
         self.assertEqual(report["summary"]["attempts"], len(rows))
+
+
+class DialogTree(unittest.TestCase):
+    """Statistics > PktAn > Connection Outcomes is a stats tree, which tshark
+    can print too (-z pktan_conn,tree): attempts per outcome, and per
+    destination its attempts and their outcomes, as in the report. (Nodes of
+    outcomes an attempt passed through keep a count of 0.)"""
+
+    def expected(self, report):
+        counts = {(o,): n for o, n in report["summary"].items() if o in OUTCOMES and n}
+        for d in report["destinations"]:
+            addr = f"[{d['address']}]" if ":" in d["address"] else d["address"]
+            name = f"{addr}:{d['port']}/{d['transport']}"
+            counts[(name,)] = d["attempts"]
+            counts.update({(name, o): n for o, n in d["outcomes"].items() if n})
+        return counts
+
+    def test_tree_counts_equal_report(self):
+        for path in [p for p, _ in captures] + [generated[0]]:
+            with self.subTest(capture=os.path.basename(path)):
+                tree = tree_counts(user, path, "pktan_conn,tree")
+                self.assertEqual({k: n for k, n in tree.items() if n}, self.expected(conn(path)))
+
+    def test_display_filter(self):
+        path, _ = capture("icmp-lost-v6-d5-server.pcap")
+        tree = tree_counts(user, path, "pktan_conn,tree,udp")
+        self.assertEqual({k: n for k, n in tree.items() if n},
+                         {("icmp_rejected",): 1, ("[fd00:99::2]:9085/udp",): 1,
+                          ("[fd00:99::2]:9085/udp", "icmp_rejected"): 1})
 
 
 class Formats(unittest.TestCase):
