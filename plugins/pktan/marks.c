@@ -3,15 +3,21 @@
  * queued (fetch_tapped_data), so that no protocol tree is needed.
  *
  * When: the tracker reads each frame once, the first time its tap records
- * exist (Wireshark's first pass; tshark's only pass). Marks that later
- * packets cannot change (a RST, an ICMP rejection, a slow handshake's final
- * ACK) appear at once; "unanswered" and "half_open" only on later passes
- * (in Wireshark: after the file is read, when a packet is shown, filtered
- * or Expert Information is opened). Nothing is done for a frame Wireshark
- * builds no protocol tree for: nobody could see a mark there, and so
- * `tshark -q -z ...` pays nothing for this. */
+ * exist (Wireshark's first pass as it reads the file; tshark's only pass).
+ * Marks that later packets cannot change (a RST, an ICMP rejection, a slow
+ * handshake's final ACK) appear at once; "unanswered" and "half_open" only
+ * on later passes (in Wireshark: after the file is read, when a packet is
+ * shown, filtered or Expert Information is opened).
+ *
+ * Cost: a postdissector costs Wireshark about 1% of dissection time even
+ * when it returns at once, and reading every frame into the tracker about
+ * 2.5% more (callgrind, 10 000 connections). Marks are for people looking
+ * at packets, so by default (mark_packets: auto) the postdissector exists
+ * only in Wireshark's GUI; tshark, whose -z reports do not need it, pays
+ * nothing unless asked (-o pktan.mark_packets:always). */
 #include "marks.h"
 
+#include <gmodule.h>
 #include <wireshark.h>
 #include <epan/expert.h>
 #include <epan/packet.h>
@@ -31,6 +37,9 @@ static gint ett_pktan = -1;
 static expert_field ei_conn_failed = EI_INIT;
 static expert_field ei_rtt_slow = EI_INIT;
 static guint slow_handshake_ms = 200;
+enum { MARK_AUTO, MARK_ALWAYS, MARK_NEVER };
+static gint mark_packets = MARK_AUTO;
+static gboolean in_gui;
 
 /* The attempt a frame may decide, kept with the frame for later passes. */
 typedef struct {
@@ -160,7 +169,7 @@ static int dissect_marks(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     proto_tree *sub = NULL;
     gboolean known;
 
-    if (tree == NULL)
+    if (mark_packets == MARK_NEVER)
         return 0;
     settled = !track(pinfo);
     f = p_get_proto_data(wmem_file_scope(), pinfo, proto, 0);
@@ -168,7 +177,7 @@ static int dissect_marks(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         return 0;
     known = f->transport == PKTAN_IPPROTO_TCP ? pktan_conn_tcp_attempt(marks.conn, f->stream, &a)
                                               : pktan_conn_udp_attempt(marks.conn, f->stream, &a);
-    if (!known)
+    if (!known || tree == NULL)
         return 0;
     if (pktan_attempt_marks_frame(&a, pinfo->num, settled))
         mark_outcome(pinfo, pktan_subtree(tree, tvb, &sub), tvb, &a);
@@ -182,6 +191,8 @@ static void marks_init(void)
     pktan_conn_feed_reset(&marks.feed);
     marks.tracked_up_to = 0;
 }
+
+static void marks_prefs_applied(void);
 
 void pktan_marks_register(int proto_pktan)
 {
@@ -202,13 +213,25 @@ void pktan_marks_register(int proto_pktan)
         {&ei_rtt_slow, {"pktan.rtt.slow_handshake", PI_SEQUENCE, PI_WARN,
                         "Slow TCP handshake", EXPFILL}},
     };
+    static const enum_val_t mark_modes[] = {
+        {"auto", "Automatic", MARK_AUTO},
+        {"always", "Always", MARK_ALWAYS},
+        {"never", "Never", MARK_NEVER},
+        {NULL, NULL, 0},
+    };
     module_t *prefs;
 
     proto = proto_pktan;
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
-    prefs = prefs_register_protocol(proto, NULL);
+    prefs = prefs_register_protocol(proto, marks_prefs_applied);
+    prefs_register_enum_preference(prefs, "mark_packets", "Mark packets",
+                                   "Track connections as the file is read, to mark the packets "
+                                   "that decided failed attempts (pktan.conn.outcome) and slow "
+                                   "handshakes (pktan.rtt.slow) with expert info. auto: in "
+                                   "Wireshark's GUI, not in tshark (about 3% of dissection time)",
+                                   &mark_packets, mark_modes, FALSE);
     prefs_register_uint_preference(prefs, "slow_handshake_ms", "Slow handshake threshold (ms)",
                                    "Handshakes whose iRTT (SYN to final ACK) exceeds this carry "
                                    "pktan.rtt.slow and an expert-info warning",
@@ -218,23 +241,54 @@ void pktan_marks_register(int proto_pktan)
     register_init_routine(marks_init);
 }
 
-void pktan_marks_handoff(void)
+/* Wireshark's GUI (Qt) rather than tshark: only it has QApplication. */
+static gboolean running_in_gui(void)
 {
+    GModule *self = g_module_open(NULL, 0);
+    gpointer symbol = NULL;
+
+    if (self == NULL)
+        return FALSE;
+    g_module_symbol(self, "_ZN12QApplication4execEv", &symbol);
+    g_module_close(self);
+    return symbol != NULL;
+}
+
+/* The postdissector, and the listener that keeps taps queued for it (taps
+ * are queued only while some listener exists; as a dissector helper it is
+ * no reason for tshark to dissect a file it would only copy). Once
+ * registered, they stay: Wireshark exports no way to remove them. */
+static void start_marking(void)
+{
+    static gboolean started;
     static int helper;
     GString *error;
 
+    if (started)
+        return;
+    started = TRUE;
     register_postdissector(create_dissector_handle(dissect_marks, proto));
-    marks.tap_ip = find_tap_id("ip");
-    marks.tap_ipv6 = find_tap_id("ipv6");
-    marks.tap_tcp = find_tap_id("tcp");
-    marks.tap_udp = find_tap_id("udp");
-    /* Taps are queued only while some listener exists; this one keeps them
-     * queued for the postdissector and, as a dissector helper, is no
-     * reason for tshark to dissect a file it would only copy. */
     error = register_tap_listener("frame", &helper, NULL, TL_IS_DISSECTOR_HELPER, NULL, NULL,
                                   NULL, NULL);
     if (error != NULL) {
         ws_warning("pktan: packet marks disabled: %s", error->str);
         g_string_free(error, TRUE);
     }
+}
+
+/* Preferences are read after the handoff; -o values too. */
+static void marks_prefs_applied(void)
+{
+    if (mark_packets == MARK_ALWAYS || (mark_packets == MARK_AUTO && in_gui))
+        start_marking();
+}
+
+void pktan_marks_handoff(void)
+{
+    marks.tap_ip = find_tap_id("ip");
+    marks.tap_ipv6 = find_tap_id("ipv6");
+    marks.tap_tcp = find_tap_id("tcp");
+    marks.tap_udp = find_tap_id("udp");
+    in_gui = running_in_gui();
+    marks_prefs_applied();
 }

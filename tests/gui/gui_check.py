@@ -3,7 +3,11 @@ unprivileged user with pktan installed per user:
   - loads the plugin and lists it in Help > About Wireshark > Plugins
     (docs/gui-about-plugins.png);
   - opens Statistics > PktAn > Destinations and Ports and > Handshake RTT
-    on a recorded capture (docs/gui-dests-dialog.png, docs/gui-rtt-dialog.png).
+    on a recorded capture (docs/gui-dests-dialog.png, docs/gui-rtt-dialog.png),
+    and > Connection Outcomes on the client side of seed 003
+    (docs/gui-conn-dialog.png);
+  - applies the display filter pktan.conn.outcome there once the file is
+    read (docs/gui-conn-marks.png: the packets that decided the failures).
 Screenshots are for a person to look at; the test asserts that the GUI
 process mapped pktan.so from the user's plugin folder (/proc/PID/maps) and
 that each dialog's window appeared."""
@@ -20,7 +24,7 @@ from wireshark_user import WiresharkUser, env_setting  # noqa: E402
 
 
 # The Statistics > PktAn entries, in the order the menu shows them.
-PKTAN_DIALOGS = sorted(["Destinations and Ports", "Handshake RTT"])
+PKTAN_DIALOGS = sorted(["Connection Outcomes", "Destinations and Ports", "Handshake RTT"])
 
 
 def free_display():
@@ -74,13 +78,16 @@ class Desktop:
         self.xvfb.wait(timeout=10)
 
 
-class GuiLoadsPlugins(unittest.TestCase):
+class GuiSession(unittest.TestCase):
+    """wireshark -r CAPTURE under Xvfb as the test account, with helpers."""
+    CAPTURE = "http-v4-d5-client.pcap"
+
     def setUp(self):
         self.user = WiresharkUser()
         self.user.install()
         self.desktop = Desktop()
         self.capture = self.user.stage_file(os.path.join(
-            env_setting("PKTAN_SOURCE_DIR"), "captures", "http-v4-d5-client.pcap"))
+            env_setting("PKTAN_SOURCE_DIR"), "captures", self.CAPTURE))
         runtime = os.path.join(self.user.home, "runtime")
         self.user.run(["mkdir", "-m", "700", runtime])
         gui_env = {"DISPLAY": self.desktop.display, "XDG_RUNTIME_DIR": runtime,
@@ -105,6 +112,30 @@ class GuiLoadsPlugins(unittest.TestCase):
                               capture_output=True, text=True)
         return proc.stdout.strip()
 
+    def open_pktan_dialog(self, title):
+        """Statistics > PktAn > title, by keyboard: PktAn is the last entry
+        of the Statistics menu (Up wraps to it), its items are sorted."""
+        main = self.main_window()
+        steps = ["Down"] * PKTAN_DIALOGS.index(title)
+        self.desktop.key(main, "alt+s", "Up", "Right", *steps, "Return")
+        wait_for(lambda: self.desktop.windows(title), 30, f"the {title} dialog")
+        time.sleep(2)
+
+    def main_window(self):
+        title = os.path.splitext(self.CAPTURE)[0]
+        return wait_for(lambda: self.desktop.windows(title), 60, "the main window")[0]
+
+    def save_screenshot(self, name):
+        docs = os.path.join(env_setting("PKTAN_SOURCE_DIR"), "docs")
+        os.makedirs(docs, exist_ok=True)
+        shot = os.path.join(docs, name)
+        self.desktop.screenshot(shot)
+        self.assertGreater(os.path.getsize(shot), 10000)
+        self.assertIsNone(self.gui.poll(), "wireshark exited early")
+
+
+
+class GuiLoadsPlugins(GuiSession):
     def test_about_dialog_lists_pktan(self):
         main = self.main_window()
         pid = wait_for(self.wireshark_pid, 10, "the wireshark process")
@@ -128,25 +159,27 @@ class GuiLoadsPlugins(unittest.TestCase):
         self.open_pktan_dialog("Handshake RTT")
         self.save_screenshot("gui-rtt-dialog.png")
 
-    def open_pktan_dialog(self, title):
-        """Statistics > PktAn > title, by keyboard: PktAn is the last entry
-        of the Statistics menu (Up wraps to it), its items are sorted."""
+
+class FailedConnections(GuiSession):
+    """The client side of seed 003 (SYNs unanswered, UDP unanswered)."""
+    CAPTURE = "icmp-lost-v4-d5-client.pcap"
+
+    def test_connection_outcomes_dialog(self):
+        self.open_pktan_dialog("Connection Outcomes")
+        self.save_screenshot("gui-conn-dialog.png")
+
+    def test_outcome_marks_in_the_packet_list(self):
+        """After the file is read, the display filter pktan.conn.outcome keeps
+        the packets that decided the failed attempts: here the last
+        unanswered SYN and the unanswered datagram."""
         main = self.main_window()
-        steps = ["Down"] * PKTAN_DIALOGS.index(title)
-        self.desktop.key(main, "alt+s", "Up", "Right", *steps, "Return")
-        wait_for(lambda: self.desktop.windows(title), 30, f"the {title} dialog")
         time.sleep(2)
-
-    def main_window(self):
-        return wait_for(lambda: self.desktop.windows("http-v4-d5-client"), 60, "the main window")[0]
-
-    def save_screenshot(self, name):
-        docs = os.path.join(env_setting("PKTAN_SOURCE_DIR"), "docs")
-        os.makedirs(docs, exist_ok=True)
-        shot = os.path.join(docs, name)
-        self.desktop.screenshot(shot)
-        self.assertGreater(os.path.getsize(shot), 10000)
-        self.assertIsNone(self.gui.poll(), "wireshark exited early")
+        self.desktop.key(main, "ctrl+slash")
+        time.sleep(1)
+        self.desktop.x("xdotool", "type", "--delay", "50", "pktan.conn.outcome")
+        self.desktop.key(main, "Return")
+        time.sleep(3)
+        self.save_screenshot("gui-conn-marks.png")
 
 
 if __name__ == "__main__":

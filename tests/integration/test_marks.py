@@ -4,7 +4,9 @@ frames, which DecisivePackets in test_conn.py checks against Wireshark's
 own flags), pktan.rtt.slow on the final ACK of handshakes above the
 preference (against tcp.analysis.initial_rtt), each with its expert-info
 message. Outcomes later packets could still change (unanswered,
-half_open) are never marked while the packet is first read."""
+half_open) are never marked while the packet is first read (the GUI check
+shows them after the file is read). tshark marks packets only with
+-o pktan.mark_packets:always."""
 import json
 import os
 import sys
@@ -31,7 +33,10 @@ def tearDownModule():
     user.cleanup()
 
 
-def fields(path, display_filter, *names, options=()):
+MARKING = ("-o", "pktan.mark_packets:always")  # auto marks only in the GUI
+
+
+def fields(path, display_filter, *names, options=MARKING):
     args = ["-r", path, *options, "-Y", display_filter, "-T", "fields", "-E", "aggregator=|"]
     for name in names:
         args += ["-e", name]
@@ -65,6 +70,15 @@ class OutcomeMarks(unittest.TestCase):
     def test_generated_capture(self):
         self.check(generated[0])
 
+    def test_tshark_marks_only_when_asked(self):
+        """mark_packets: auto means the GUI only; tshark's -z reports and
+        ordinary runs pay nothing for marks."""
+        path = next(p for p, _ in captures if os.path.basename(p) == "closed-v4-d5-client.pcap")
+        self.assertEqual(fields(path, "pktan.conn.outcome", "frame.number", options=()), [])
+        self.assertEqual(len(fields(path, "pktan.conn.outcome", "frame.number")), 2)
+        never = ("-o", "pktan.mark_packets:never")
+        self.assertEqual(fields(path, "pktan.conn.outcome", "frame.number", options=never), [])
+
     def test_filter_by_outcome(self):
         path = next(p for p, _ in captures if os.path.basename(p) == "closed-v6-d5-server.pcap")
         rows = fields(path, 'pktan.conn.outcome == "refused"', "frame.number", "tcp.flags.reset")
@@ -84,7 +98,7 @@ class SlowHandshakeMarks(unittest.TestCase):
         return {f: v for f, v, rst in first.values() if not rst and v > threshold_ms * 10**6}
 
     def check(self, path, threshold_ms):
-        options = ("-o", f"pktan.slow_handshake_ms:{threshold_ms}")
+        options = MARKING + ("-o", f"pktan.slow_handshake_ms:{threshold_ms}")
         marked = fields(path, "pktan.rtt.slow", "frame.number", "pktan.rtt.slow", "_ws.expert.message",
                         options=options)
         expected = self.wireshark_slow(path, threshold_ms)
@@ -105,7 +119,7 @@ class SlowHandshakeMarks(unittest.TestCase):
 
     def test_bad_preference_value(self):
         path = captures[0][0]
-        proc = user.tshark("-r", path, "-q", "-o", "pktan.slow_handshake_ms:fast")
+        proc = user.tshark("-r", path, "-q", *MARKING, "-o", "pktan.slow_handshake_ms:fast")
         self.assertNotEqual(proc.returncode, 0)
         self.assertIn("pktan.slow_handshake_ms", proc.stderr)
 
