@@ -940,6 +940,80 @@ def body_syn_retry(rec):
     return body
 
 
+def body_port_reuse(rec, n=2):
+    """The same client port to the same server port, one connection after
+    the other: one 4-tuple, two connections (two tcp.streams). The HTTP/1.0
+    server closes first, so the client port is free at once."""
+    def body(v, d, tmp):
+        (cp,) = rec.ports.take()
+        conns = []
+        for i in range(n):
+            rc, code = curl(v, cp, Servers.HTTP_PORT, "/index.html")
+            if rc != 0 or code != "200":
+                raise RuntimeError("curl (use %d of port %d) failed rc=%d" %
+                                   (i + 1, cp, rc))
+            conns.append(conn("tcp", v, cp, Servers.HTTP_PORT, "http",
+                              view("established", 1), view("established", 1),
+                              request="GET /index.html", http_status=200,
+                              reuse=i + 1))
+            time.sleep(0.5)
+        return conns
+    return body
+
+
+# A VXLAN overlay (VNI 42 on UDP 4789, inner 10.99.30.0/24) between the two
+# hosts: the encapsulation cloud packet mirroring and overlay networks use.
+# (This kernel has no 8021q or GRE modules; VXLAN it has.)
+TUNNELS = (("vxlan", "10.99.30"),)
+TUNNEL_MAC = {"client": "02:99:00:00:10:01", "server": "02:99:00:00:10:02"}
+
+
+def tunnels_up():
+    outer = ADDR[4]
+    for ns, me, peer, ifc in ((NS_C, "client", "server", IF_C),
+                              (NS_S, "server", "client", IF_S)):
+        net = TUNNELS[0][1]
+        nsrun(ns, ["ip", "link", "add", "vx42", "address", TUNNEL_MAC[me],
+                   "type", "vxlan", "id", "42", "local", outer[me], "remote",
+                   outer[peer], "dstport", "4789", "dev", ifc])
+        nsrun(ns, ["ip", "addr", "add", "%s.%s/24" % (
+            net, "1" if me == "client" else "2"), "dev", "vx42"])
+        nsrun(ns, ["ip", "link", "set", "vx42", "up"])
+        # no ARP in the captures
+        nsrun(ns, ["ip", "neigh", "replace", "%s.%s" % (
+            net, "2" if me == "client" else "1"), "lladdr", TUNNEL_MAC[peer],
+            "dev", "vx42", "nud", "permanent"])
+    time.sleep(1.5)
+
+
+def tunnels_down():
+    for ns in (NS_C, NS_S):
+        nsrun(ns, ["ip", "link", "del", "vx42"], check=False)
+
+
+def body_tunnels(rec):
+    def body(v, d, tmp):
+        conns = []
+        for kind, net in TUNNELS:
+            (cp,) = rec.ports.take()
+            cmd = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                   "--local-port", "%d-%d" % (cp, cp), "--max-time", "10",
+                   "http://%s.2:%d/index.html" % (net, Servers.HTTP_PORT)]
+            r = nsrun(NS_C, cmd, check=False)
+            if r.returncode != 0 or r.stdout.strip() != "200":
+                raise RuntimeError("curl over %s failed rc=%d" %
+                                   (kind, r.returncode))
+            c = conn("tcp", 4, cp, Servers.HTTP_PORT, "http",
+                     view("established", 1), view("established", 1),
+                     request="GET /index.html", http_status=200,
+                     encapsulation=kind)
+            c["client"], c["server"] = net + ".1", net + ".2"
+            conns.append(c)
+            time.sleep(0.2)
+        return conns
+    return body
+
+
 # -- SSH ---------------------------------------------------------------------
 
 SSH_PORT = 22    # the server namespace is private; 22 lets tshark decode ssh
@@ -1317,6 +1391,20 @@ def main_record(args):
                     rec.record("http", v, d, body_http(
                         rec, ["/index.html", "/data.bin", "/index.html"]),
                         ["http"], gen_http)
+            if want("port-reuse"):
+                rec.record("port-reuse", v, 5, body_port_reuse(rec), ["http"],
+                           gen_http, notes="two connections from the same "
+                           "client port to the same server port, 0.5 s apart")
+            if v == 4 and want("tunnels"):
+                tunnels_up()
+                try:
+                    rec.record("tunnels", v, 5, body_tunnels(rec), ["http"],
+                               gen_http + "; %s VXLAN" % kern,
+                               notes="one HTTP GET over VXLAN VNI 42 on UDP "
+                                     "4789 (inner 10.99.30.0/24); addresses "
+                                     "in connections are the inner ones")
+                finally:
+                    tunnels_down()
             if want("syn-retry"):
                 rec.record("syn-retry", v, 5, body_syn_retry(rec), ["http"],
                            gen_http, drop_first_syn=Servers.HTTP_PORT)

@@ -8,6 +8,7 @@
 /* A UDP flow: the first datagram's sender is the client. */
 typedef struct {
     guint32 stream; /* the key */
+    guint32 tunnel;  /* carries another IP layer: not an attempt */
     guint32 client_datagrams;
     guint32 server_datagrams;
     guint32 first_frame;
@@ -150,6 +151,14 @@ void pktan_conn_add_udp(pktan_conn *conn, const pktan_udp_datagram *d)
     }
 }
 
+void pktan_conn_mark_tunnel(pktan_conn *conn, guint32 udp_stream)
+{
+    udp_flow *f = pktan_record_map_lookup(conn->udp, &udp_stream);
+
+    if (f != NULL)
+        f->tunnel = 1;
+}
+
 static icmp_key key_of(guint8 transport, guint32 stream, const pktan_addr *client,
                        guint16 client_port, const pktan_addr *server, guint16 server_port)
 {
@@ -229,20 +238,30 @@ static void classify_syn_sent(const pktan_handshake *h, const icmp_evidence *e, 
     }
 }
 
-static void classify_tcp(const pktan_handshake *h, const icmp_evidence *e, pktan_attempt *a)
+/* Who tried what and since when, and the rejecting error if there is one:
+ * how every attempt starts, whatever its transport. */
+static void begin(pktan_attempt *a, guint8 transport, guint32 stream, const pktan_addr *client,
+                  guint16 client_port, const pktan_addr *server, guint16 server_port,
+                  guint32 first_frame, pktan_ns first_time, const icmp_evidence *e)
 {
     memset(a, 0, sizeof *a);
-    a->transport = PKTAN_IPPROTO_TCP;
-    a->stream = h->stream;
-    a->client = h->client;
-    a->server = h->server;
-    a->client_port = h->client_port;
-    a->server_port = h->server_port;
+    a->transport = transport;
+    a->stream = stream;
+    a->client = *client;
+    a->server = *server;
+    a->client_port = client_port;
+    a->server_port = server_port;
+    a->first_frame = first_frame;
+    a->first_time = first_time;
+    take_icmp(a, e);
+}
+
+static void classify_tcp(const pktan_handshake *h, const icmp_evidence *e, pktan_attempt *a)
+{
+    begin(a, PKTAN_IPPROTO_TCP, h->stream, &h->client, h->client_port, &h->server, h->server_port,
+          h->first_frame, h->first_syn_time, e);
     a->syn_count = h->syn_count;
     a->synack_count = h->synack_count;
-    a->first_frame = h->first_frame;
-    a->first_time = h->first_syn_time;
-    take_icmp(a, e);
 
     switch (h->state) {
     case PKTAN_HS_COMPLETE:
@@ -269,16 +288,8 @@ static void classify_tcp(const pktan_handshake *h, const icmp_evidence *e, pktan
 
 static void classify_udp(const udp_flow *f, const icmp_evidence *e, pktan_attempt *a)
 {
-    memset(a, 0, sizeof *a);
-    a->transport = PKTAN_IPPROTO_UDP;
-    a->stream = f->stream;
-    a->client = f->client;
-    a->server = f->server;
-    a->client_port = f->client_port;
-    a->server_port = f->server_port;
-    a->first_frame = f->first_frame;
-    a->first_time = f->first_time;
-    take_icmp(a, e);
+    begin(a, PKTAN_IPPROTO_UDP, f->stream, &f->client, f->client_port, &f->server, f->server_port,
+          f->first_frame, f->first_time, e);
 
     if (f->server_datagrams > 0) {
         decide(a, PKTAN_OUTCOME_ESTABLISHED, f->first_reply_frame, f->first_reply_time);
@@ -296,16 +307,8 @@ static void classify_udp(const udp_flow *f, const icmp_evidence *e, pktan_attemp
  * was not captured): the quoted header says who tried. */
 static void classify_orphan(const icmp_evidence *e, pktan_attempt *a)
 {
-    memset(a, 0, sizeof *a);
-    a->transport = e->key.transport;
-    a->stream = e->key.stream;
-    a->client = e->key.client;
-    a->server = e->key.server;
-    a->client_port = e->key.client_port;
-    a->server_port = e->key.server_port;
-    a->first_frame = e->frame;
-    a->first_time = e->time;
-    take_icmp(a, e);
+    begin(a, e->key.transport, e->key.stream, &e->key.client, e->key.client_port, &e->key.server,
+          e->key.server_port, e->frame, e->time, e);
     decide(a, PKTAN_OUTCOME_ICMP_REJECTED, e->frame, e->time);
 }
 
@@ -363,7 +366,11 @@ void pktan_conn_foreach_attempt(const pktan_conn *conn, pktan_attempt_fn fn, voi
     }
     for (guint i = 0; i < pktan_record_map_size(conn->udp); i++) {
         const udp_flow *f = pktan_record_map_nth(conn->udp, i);
-        const icmp_evidence *e = udp_evidence(conn, f);
+        const icmp_evidence *e;
+
+        if (f->tunnel)
+            continue;
+        e = udp_evidence(conn, f);
         classify_udp(f, e, &a);
         claim(conn, claimed, &a, e);
         fn(&a, user);
@@ -391,7 +398,7 @@ gboolean pktan_conn_udp_attempt(const pktan_conn *conn, guint32 stream, pktan_at
 {
     const udp_flow *f = pktan_record_map_lookup(conn->udp, &stream);
 
-    if (f == NULL)
+    if (f == NULL || f->tunnel)
         return FALSE;
     classify_udp(f, udp_evidence(conn, f), out);
     return TRUE;

@@ -111,6 +111,9 @@ void pktan_conn_reset(pktan_conn *conn);
 const pktan_handshake *pktan_conn_add_tcp(pktan_conn *conn, const pktan_tcp_segment *seg,
                                           gboolean *completed);
 void pktan_conn_add_udp(pktan_conn *conn, const pktan_udp_datagram *dgram);
+/* The UDP flow carries another IP layer (VXLAN, GENEVE...): a tunnel, whose
+ * two directions are separate flows to the same port, not an attempt. */
+void pktan_conn_mark_tunnel(pktan_conn *conn, guint32 udp_stream);
 /* Errors that reject nothing (pktan_icmp_rejects) are ignored. */
 void pktan_conn_add_icmp(pktan_conn *conn, const pktan_icmp_error *icmp);
 

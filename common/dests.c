@@ -10,9 +10,17 @@ _Static_assert(sizeof(pktan_dest_key) == 17 + 1 + 2 + 1 + 1,
 
 enum { SIDE_UNKNOWN, SIDE_LO, SIDE_HI };
 
+typedef struct {
+    pktan_flow_key flow;
+    guint32 stream;
+} conversation_key;
+
+_Static_assert(sizeof(conversation_key) == sizeof(pktan_flow_key) + 4,
+               "conversation_key must have no padding");
+
 /* A conversation of the servers view. */
 typedef struct {
-    pktan_flow_key key;
+    conversation_key key;
     guint8 has_port;
     guint8 server_side;     /* SIDE_*: from a SYN or SYN/ACK */
     guint8 first_dst_side;  /* SIDE_*: where the first packet went */
@@ -43,7 +51,7 @@ pktan_dests *pktan_dests_new(pktan_dests_view view)
     pktan_dests *d = g_new0(pktan_dests, 1);
     d->view = view;
     d->rows = pktan_record_map_new(sizeof(pktan_dest_key), sizeof(pktan_dest_row));
-    d->conversations = pktan_record_map_new(sizeof(pktan_flow_key), sizeof(conversation));
+    d->conversations = pktan_record_map_new(sizeof(conversation_key), sizeof(conversation));
     return d;
 }
 
@@ -92,15 +100,19 @@ void pktan_dests_add_packet(pktan_dests *d, const pktan_dest_key *key,
 pktan_conversation_ref pktan_dests_add_conversation_packet(pktan_dests *d,
                                                            const pktan_dest_key *src,
                                                            const pktan_dest_key *dst,
-                                                           guint32 bytes, pktan_ns when)
+                                                           guint32 stream, guint32 bytes,
+                                                           pktan_ns when)
 {
-    pktan_flow_key key;
-    gboolean src_is_hi = pktan_flow_key_make(&key, src->ip_proto, &src->addr, src->port,
+    conversation_key key;
+    gboolean src_is_hi = pktan_flow_key_make(&key.flow, src->ip_proto, &src->addr, src->port,
                                              &dst->addr, dst->port);
     guint8 src_side = src_is_hi ? SIDE_HI : SIDE_LO;
     guint8 dst_side = src_is_hi ? SIDE_LO : SIDE_HI;
     gboolean created;
-    conversation *c = pktan_record_map_get(d->conversations, &key, &created);
+    conversation *c;
+
+    key.stream = stream;
+    c = pktan_record_map_get(d->conversations, &key, &created);
 
     if (created) {
         c->has_port = src->has_port;
@@ -133,8 +145,8 @@ static guint8 server_side(const conversation *c)
 {
     if (c->server_side != SIDE_UNKNOWN)
         return c->server_side;
-    if (c->has_port && c->key.lo_port != c->key.hi_port)
-        return c->key.lo_port < c->key.hi_port ? SIDE_LO : SIDE_HI;
+    if (c->has_port && c->key.flow.lo_port != c->key.flow.hi_port)
+        return c->key.flow.lo_port < c->key.flow.hi_port ? SIDE_LO : SIDE_HI;
     return c->first_dst_side;
 }
 
@@ -148,9 +160,9 @@ static void build_server_rows(pktan_dests *d)
         pktan_dest_key key;
         pktan_dest_row *row;
 
-        pktan_dest_key_make(&key, lo ? &c->key.lo_addr : &c->key.hi_addr,
-                            c->key.transport, c->has_port,
-                            lo ? c->key.lo_port : c->key.hi_port);
+        pktan_dest_key_make(&key, lo ? &c->key.flow.lo_addr : &c->key.flow.hi_addr,
+                            c->key.flow.transport, c->has_port,
+                            lo ? c->key.flow.lo_port : c->key.flow.hi_port);
         row = row_for(d->rows, &key, c->first);
         row->packets += c->packets;
         row->bytes += c->bytes;

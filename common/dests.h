@@ -65,11 +65,14 @@ typedef struct {
 } pktan_conversation_ref;
 
 /* servers view: one packet from src to dst (ports in the keys' port fields,
- * ip_proto and has_port equal in both). */
+ * ip_proto and has_port equal in both). stream tells conversations on the
+ * same addresses and ports apart (tcp.stream, udp.stream: a reused 4-tuple
+ * is a new conversation); 0 for transports without one. */
 pktan_conversation_ref pktan_dests_add_conversation_packet(pktan_dests *dests,
                                                            const pktan_dest_key *src,
                                                            const pktan_dest_key *dst,
-                                                           guint32 bytes, pktan_ns when);
+                                                           guint32 stream, guint32 bytes,
+                                                           pktan_ns when);
 
 /* What the packet behind ref says about its conversation's server. */
 void pktan_dests_conversation_hint(pktan_conversation_ref ref, pktan_server_hint hint);

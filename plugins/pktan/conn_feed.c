@@ -96,6 +96,10 @@ void pktan_conn_feed_ip(pktan_conn_feed *feed, packet_info *pinfo, const address
         feed_quoted(feed, pinfo, src, dst, upper_protocol);
         return;
     }
+    if (feed->udp_frame == pinfo->num && feed->tunnel_frame != pinfo->num) {
+        pktan_conn_mark_tunnel(feed->conn, feed->udp_stream);
+        feed->tunnel_frame = pinfo->num;
+    }
     if ((upper_protocol == PKTAN_IPPROTO_ICMP || upper_protocol == PKTAN_IPPROTO_ICMPV6) &&
         pktan_addr_from_address(src, &feed->icmp_sender))
         feed->after_icmp = TRUE;
@@ -120,6 +124,8 @@ void pktan_conn_feed_udp(pktan_conn_feed *feed, const packet_info *pinfo, const 
         return;
     d.stream = uh->uh_stream;
     d.frame = pinfo->num;
+    feed->udp_frame = pinfo->num;
+    feed->udp_stream = uh->uh_stream;
     d.time = pktan_ns_from_nstime(&pinfo->abs_ts);
     d.src_port = uh->uh_sport;
     d.dst_port = uh->uh_dport;

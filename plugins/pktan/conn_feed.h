@@ -21,13 +21,17 @@ typedef struct {
     pktan_addr icmp_sender;
     guint8 quoted_transport;   /* the attempt the frame's ICMP error quotes, */
     guint32 quoted_stream;     /* when frame has one (quoted_transport != 0) */
+    guint32 udp_frame;         /* the frame of the last UDP datagram, */
+    guint32 udp_stream;        /* whose flow carries a tunnel if an IP header follows */
+    guint32 tunnel_frame;      /* the frame that showed udp_stream is a tunnel */
 } pktan_conn_feed;
 
 void pktan_conn_feed_init(pktan_conn_feed *feed, pktan_conn *conn);
 void pktan_conn_feed_reset(pktan_conn_feed *feed);
 
 /* Every IP or IPv6 header of a frame in order, quoted ones included
- * (listeners with TL_REQUIRES_ERROR_PACKETS). */
+ * (listeners with TL_REQUIRES_ERROR_PACKETS); one after a UDP header of the
+ * same frame makes that UDP flow a tunnel. */
 void pktan_conn_feed_ip(pktan_conn_feed *feed, packet_info *pinfo, const address *src,
                         const address *dst, guint8 upper_protocol);
 

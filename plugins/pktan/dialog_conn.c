@@ -41,6 +41,7 @@ typedef struct {
     guint8 transport;
     guint8 reserved[3];
     gint8 shown;           /* outcome counted in the tree, -1: none yet */
+    pktan_attempt counted; /* as it was counted, to take it back */
 } shown_attempt;
 
 struct dialog_state {
@@ -108,20 +109,37 @@ static void count(dialog_state *d, const pktan_attempt *a, pktan_outcome outcome
     increase_stat_node(d->st, outcome_name, destination_of(d, a)->node, FALSE, delta);
 }
 
+/* Takes an attempt back out of the tree: a UDP flow that turned out to
+ * carry a tunnel is no attempt. */
+static void withdraw(dialog_state *d, shown_attempt *s)
+{
+    if (s->shown < 0)
+        return;
+    count(d, &s->counted, (pktan_outcome)s->shown, -1);
+    increase_stat_node(d->st, attempts_name, 0, FALSE, -1);
+    increase_stat_node(d->st, destination_of(d, &s->counted)->name, d->destinations_node, FALSE,
+                       -1);
+    s->shown = -1;
+}
+
 /* Classifies the attempt again and moves it if its outcome changed. */
 static void update(dialog_state *d, guint8 transport, guint32 stream)
 {
-    shown_attempt key = {stream, transport, {0, 0, 0}, 0};
+    shown_attempt key = {stream, transport, {0, 0, 0}, 0, {0}};
     shown_attempt *s;
     pktan_attempt a;
     gboolean created;
     gboolean known = transport == PKTAN_IPPROTO_TCP ? pktan_conn_tcp_attempt(d->conn, stream, &a)
                                                     : pktan_conn_udp_attempt(d->conn, stream, &a);
 
-    if (!known)
+    if (!known) {
+        s = pktan_record_map_lookup(d->shown, &key);
+        if (s != NULL)
+            withdraw(d, s);
         return;
+    }
     s = pktan_record_map_get(d->shown, &key, &created);
-    if (created) {
+    if (created || s->shown < 0) {
         s->shown = -1;
         tick_stat_node(d->st, attempts_name, 0, TRUE);
         tick_stat_node(d->st, destination_of(d, &a)->name, d->destinations_node, TRUE);
@@ -132,6 +150,7 @@ static void update(dialog_state *d, guint8 transport, guint32 stream)
         count(d, &a, (pktan_outcome)s->shown, -1);
     count(d, &a, (pktan_outcome)a.outcome, 1);
     s->shown = (gint8)a.outcome;
+    s->counted = a;
 }
 
 static tap_packet_status listener_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
@@ -154,6 +173,8 @@ static tap_packet_status listener_packet(void *tapdata, packet_info *pinfo, epan
                                &((const ws_ip6 *)data)->ip6_dst, ((const ws_ip6 *)data)->ip6_nxt);
         if (d->feed.quoted_transport != 0 && d->feed.quoted_stream != PKTAN_STREAM_UNKNOWN)
             update(d, d->feed.quoted_transport, d->feed.quoted_stream);
+        if (d->feed.tunnel_frame == pinfo->num)
+            update(d, PKTAN_IPPROTO_UDP, d->feed.udp_stream);
         return TAP_PACKET_DONT_REDRAW;
     case TAP_TCP:
         th = data;

@@ -67,25 +67,31 @@ static void remember(packet_info *pinfo, guint8 transport, guint32 stream)
 }
 
 /* The IP headers in order; TRUE if one carries ICMP (then every TCP or
- * UDP header in the frame is one the error quotes). */
-static gboolean track_ip(packet_info *pinfo)
+ * UDP header in the frame is one the error quotes). *tunnel: the first
+ * header carries UDP and another IP header follows (VXLAN and the like). */
+static gboolean track_ip(packet_info *pinfo, gboolean *tunnel)
 {
     gboolean icmp = FALSE;
+    guint8 first = 0;
+    int headers = 0;
     const ws_ip4 *ip;
     const ws_ip6 *ip6;
 
-    for (int i = 0; (ip = fetch_tapped_data(marks.tap_ip, i)) != NULL; i++) {
+    for (int i = 0; (ip = fetch_tapped_data(marks.tap_ip, i)) != NULL; i++, headers++) {
         pktan_conn_feed_ip(&marks.feed, pinfo, &ip->ip_src, &ip->ip_dst, ip->ip_proto);
         icmp |= ip->ip_proto == PKTAN_IPPROTO_ICMP;
+        first = headers == 0 ? ip->ip_proto : first;
     }
-    for (int i = 0; (ip6 = fetch_tapped_data(marks.tap_ipv6, i)) != NULL; i++) {
+    for (int i = 0; (ip6 = fetch_tapped_data(marks.tap_ipv6, i)) != NULL; i++, headers++) {
         pktan_conn_feed_ip(&marks.feed, pinfo, &ip6->ip6_src, &ip6->ip6_dst, ip6->ip6_nxt);
         icmp |= ip6->ip6_nxt == PKTAN_IPPROTO_ICMPV6;
+        first = headers == 0 ? ip6->ip6_nxt : first;
     }
+    *tunnel = headers > 1 && first == PKTAN_IPPROTO_UDP;
     return icmp;
 }
 
-static void track_transports(packet_info *pinfo)
+static void track_transports(packet_info *pinfo, gboolean tunnel)
 {
     const struct tcpheader *th;
     const e_udphdr *uh;
@@ -98,7 +104,10 @@ static void track_transports(packet_info *pinfo)
     }
     for (int i = 0; (uh = fetch_tapped_data(marks.tap_udp, i)) != NULL; i++) {
         pktan_conn_feed_udp(&marks.feed, pinfo, uh);
-        remember(pinfo, PKTAN_IPPROTO_UDP, uh->uh_stream);
+        if (i == 0 && tunnel)
+            pktan_conn_mark_tunnel(marks.conn, uh->uh_stream);
+        else
+            remember(pinfo, PKTAN_IPPROTO_UDP, uh->uh_stream);
     }
 }
 
@@ -108,12 +117,13 @@ static gboolean track(packet_info *pinfo)
 {
     gboolean has_ip = fetch_tapped_data(marks.tap_ip, 0) != NULL ||
                       fetch_tapped_data(marks.tap_ipv6, 0) != NULL;
+    gboolean tunnel;
 
     if (pinfo->num <= marks.tracked_up_to || !has_ip)
         return FALSE;
     marks.tracked_up_to = pinfo->num;
-    if (!track_ip(pinfo)) {
-        track_transports(pinfo);
+    if (!track_ip(pinfo, &tunnel)) {
+        track_transports(pinfo, tunnel);
     } else if (marks.feed.quoted_transport != 0 && marks.feed.quoted_stream != PKTAN_STREAM_UNKNOWN) {
         remember(pinfo, marks.feed.quoted_transport, marks.feed.quoted_stream);
     }

@@ -5,6 +5,7 @@
 #include <epan/tap.h>
 #include <epan/dissectors/packet-ip.h>
 #include <epan/dissectors/packet-tcp.h>
+#include <epan/dissectors/packet-udp.h>
 
 #include "dests.h"
 #include "dests_report.h"
@@ -19,16 +20,22 @@ typedef struct {
     gboolean ipv6;
 } ip_listener;
 
+/* servers view: TCP and UDP conversations come from their own taps, whose
+ * records hold each header's own ports and stream (pinfo holds only the
+ * innermost ones, wrong for the outer header of a tunnel). */
+typedef struct {
+    dests_report *report;
+    gboolean udp;
+} transport_listener;
+
 struct dests_report {
     pktan_report_output output;
     pktan_dests *dests;
     int listeners;  /* registered listeners; the last one's finish frees */
     ip_listener v4;
     ip_listener v6;
-    /* servers view: the conversation packet of the frame being tapped, for
-     * the TCP listener, which runs after the IP ones of the same frame. */
-    pktan_conversation_ref last_conversation;
-    guint32 last_conversation_frame;
+    transport_listener tcp;
+    transport_listener udp;
 };
 
 /* The protocol after this IP header, from the header's tap data. */
@@ -76,43 +83,68 @@ static void count_packet(dests_report *r, const ip_listener *l, packet_info *pin
                                pktan_ns_from_nstime(&pinfo->rel_ts));
 }
 
-/* servers view: the conversation of this IP header, both directions. */
-static void count_conversation(dests_report *r, const ip_listener *l, packet_info *pinfo,
-                               const void *data)
+/* servers view: one packet of a conversation, both directions counted at
+ * its server; FALSE when it does not count (not IP, or args->host is
+ * neither end). */
+static gboolean count_conversation(dests_report *r, packet_info *pinfo, const address *src_address,
+                                   const address *dst_address, guint8 proto, gboolean has_ports,
+                                   guint16 src_port, guint16 dst_port, guint32 stream,
+                                   pktan_server_hint hint)
 {
     pktan_addr src, dst;
     pktan_dest_key from, to;
+    const pktan_args *args = r->output.args;
+
+    if (!pktan_addr_from_address(src_address, &src) || !pktan_addr_from_address(dst_address, &dst))
+        return FALSE;
+    if (args->has_host && !pktan_addr_equal(&src, &args->host) && !pktan_addr_equal(&dst, &args->host))
+        return FALSE;
+    pktan_dest_key_make(&from, &src, proto, has_ports, src_port);
+    pktan_dest_key_make(&to, &dst, proto, has_ports, dst_port);
+    pktan_dests_conversation_hint(
+        pktan_dests_add_conversation_packet(r->dests, &from, &to, stream, pinfo->fd->pkt_len,
+                                            pktan_ns_from_nstime(&pinfo->rel_ts)),
+        hint);
+    return TRUE;
+}
+
+/* servers view, IP header: conversations of transports other than TCP and
+ * UDP (those come from their own listeners); SCTP and DCCP ports from
+ * pinfo, as Wireshark's own Destinations and Ports reads them. */
+static void count_ip_conversation(dests_report *r, const ip_listener *l, packet_info *pinfo,
+                                  const void *data)
+{
     guint8 proto = header_protocol(l, data);
     gboolean has_ports = proto != 0 && pktan_ip_proto_of_port_type(pinfo->ptype) == proto;
 
-    if (!pktan_addr_from_address(header_address(l, data, TRUE), &src) ||
-        !pktan_addr_from_address(header_address(l, data, FALSE), &dst))
+    if (proto == PKTAN_IPPROTO_TCP || proto == PKTAN_IPPROTO_UDP)
         return;
-    if (r->output.args->has_host && !pktan_addr_equal(&src, &r->output.args->host) &&
-        !pktan_addr_equal(&dst, &r->output.args->host))
-        return;
-    pktan_dest_key_make(&from, &src, proto, has_ports, (guint16)pinfo->srcport);
-    pktan_dest_key_make(&to, &dst, proto, has_ports, (guint16)pinfo->destport);
-    r->last_conversation = pktan_dests_add_conversation_packet(
-        r->dests, &from, &to, pinfo->fd->pkt_len, pktan_ns_from_nstime(&pinfo->rel_ts));
-    r->last_conversation_frame = pinfo->num;
+    count_conversation(r, pinfo, header_address(l, data, TRUE), header_address(l, data, FALSE),
+                       proto, has_ports, (guint16)pinfo->srcport, (guint16)pinfo->destport, 0,
+                       PKTAN_SERVER_HINT_NONE);
 }
 
-/* servers view: a SYN names its destination the server, a SYN/ACK its
- * source. Headers quoted in ICMP errors never reach this listener. */
-static tap_packet_status tcp_packet(void *tapdata, packet_info *pinfo,
-                                    epan_dissect_t *edt _U_, const void *data,
-                                    tap_flags_t flags _U_)
+/* A SYN names its destination the server, a SYN/ACK its source. Headers
+ * quoted in ICMP errors never reach these listeners. */
+static tap_packet_status transport_packet(void *tapdata, packet_info *pinfo,
+                                          epan_dissect_t *edt _U_, const void *data,
+                                          tap_flags_t flags _U_)
 {
-    dests_report *r = tapdata;
+    transport_listener *l = tapdata;
     const struct tcpheader *th = data;
+    const e_udphdr *uh = data;
+    pktan_server_hint hint = PKTAN_SERVER_HINT_NONE;
 
-    if (pinfo->num != r->last_conversation_frame || !(th->th_flags & TH_SYN))
-        return TAP_PACKET_DONT_REDRAW;
-    pktan_dests_conversation_hint(r->last_conversation, (th->th_flags & TH_ACK)
-                                                            ? PKTAN_SERVER_HINT_SRC
-                                                            : PKTAN_SERVER_HINT_DST);
-    return TAP_PACKET_DONT_REDRAW;
+    if (l->udp) {
+        count_conversation(l->report, pinfo, &uh->ip_src, &uh->ip_dst, PKTAN_IPPROTO_UDP, TRUE,
+                           uh->uh_sport, uh->uh_dport, uh->uh_stream, hint);
+        return TAP_PACKET_REDRAW;
+    }
+    if (th->th_flags & TH_SYN)
+        hint = (th->th_flags & TH_ACK) ? PKTAN_SERVER_HINT_SRC : PKTAN_SERVER_HINT_DST;
+    count_conversation(l->report, pinfo, &th->ip_src, &th->ip_dst, PKTAN_IPPROTO_TCP, TRUE,
+                       th->th_sport, th->th_dport, th->th_stream, hint);
+    return TAP_PACKET_REDRAW;
 }
 
 static tap_packet_status dests_packet(void *tapdata, packet_info *pinfo,
@@ -122,7 +154,7 @@ static tap_packet_status dests_packet(void *tapdata, packet_info *pinfo,
     ip_listener *l = tapdata;
 
     if (l->report->output.args->view == PKTAN_VIEW_SERVERS)
-        count_conversation(l->report, l, pinfo, data);
+        count_ip_conversation(l->report, l, pinfo, data);
     else
         count_packet(l->report, l, pinfo, data);
     return TAP_PACKET_REDRAW;
@@ -133,8 +165,6 @@ static void dests_reset(void *tapdata)
     dests_report *r = ((ip_listener *)tapdata)->report;
 
     pktan_dests_reset(r->dests);
-    r->last_conversation = (pktan_conversation_ref){NULL, 0};
-    r->last_conversation_frame = 0;
 }
 
 static void dests_draw(void *tapdata)
@@ -161,9 +191,9 @@ static void ip_finish(void *tapdata)
     release(((ip_listener *)tapdata)->report);
 }
 
-static void tcp_finish(void *tapdata)
+static void transport_finish(void *tapdata)
 {
-    release(tapdata);
+    release(((transport_listener *)tapdata)->report);
 }
 
 void pktan_dests_start(pktan_args *args, FILE *out)
@@ -182,7 +212,11 @@ void pktan_dests_start(pktan_args *args, FILE *out)
     pktan_listen("ipv6", &r->v6, args, NULL, dests_packet, NULL, ip_finish);
     r->listeners++;
     if (args->view == PKTAN_VIEW_SERVERS) {
-        pktan_listen("tcp", r, args, NULL, tcp_packet, NULL, tcp_finish);
+        r->tcp = (transport_listener){r, FALSE};
+        r->udp = (transport_listener){r, TRUE};
+        pktan_listen("tcp", &r->tcp, args, NULL, transport_packet, NULL, transport_finish);
+        r->listeners++;
+        pktan_listen("udp", &r->udp, args, NULL, transport_packet, NULL, transport_finish);
         r->listeners++;
     }
 }

@@ -29,7 +29,10 @@ OUTCOMES = {"established", "established_after_retry", "refused",
 # every scenario must exist for both IP versions and both capture points
 SCENARIOS = {"http": (5, 40), "syn-retry": (5,), "closed": (5,),
              "reject-rst": (5,), "reject-icmp": (5,), "drop": (5,),
-             "icmp-lost": (5,), "ssh": (5,), "bittorrent": (5,), "rdp": (5,)}
+             "icmp-lost": (5,), "ssh": (5,), "bittorrent": (5,), "rdp": (5,),
+             "port-reuse": (5,)}
+# ... and these for IPv4, both capture points (VXLAN over IPv4)
+SCENARIOS_V4 = {"tunnels": (5,)}
 IRTT_TOLERANCE_S = 0.002
 MAX_CORPUS_BYTES = 5 * 1000 * 1000
 
@@ -87,20 +90,25 @@ PACKET_FIELDS = ["frame.number", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst",
                  "tcp.srcport", "tcp.dstport", "tcp.flags.syn",
                  "tcp.flags.ack", "tcp.flags.reset", "udp.srcport",
                  "udp.dstport", "icmp.type", "icmp.code", "icmpv6.type",
-                 "icmpv6.code"]
+                 "icmpv6.code", "tcp.stream"]
 
 
 def packets(pcap):
-    """One dict per frame; outer addresses, and for ICMP errors the ports of
-    the quoted packet (tshark dissects the quoted headers as tcp/udp)."""
-    args = ["-T", "fields", "-E", "occurrence=f", "-E", "separator=\t"]
+    """One dict per frame. ICMP errors: the outer addresses (sender and the
+    client it went to) and the ports of the quoted packet (tshark dissects
+    the quoted headers as tcp/udp). Other frames: the innermost addresses
+    and ports (a VXLAN frame's are those of the tunnelled packet)."""
+    args = ["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,",
+            "-E", "separator=\t"]
     for f in PACKET_FIELDS:
         args += ["-e", f]
     rows = []
     for line in tshark(pcap, *args).splitlines():
         v = line.split("\t")
         v += [""] * (len(PACKET_FIELDS) - len(v))
-        d = dict(zip(PACKET_FIELDS, v))
+        every = dict(zip(PACKET_FIELDS, v))
+        d = {k: x.split(",")[0] for k, x in every.items()}
+        inner = {k: x.split(",")[-1] for k, x in every.items()}
         r = {"src": d["ip.src"] or d["ipv6.src"],
              "dst": d["ip.dst"] or d["ipv6.dst"]}
         if d["icmp.type"] or d["icmpv6.type"]:
@@ -113,9 +121,13 @@ def packets(pcap):
                 "udp" if d["udp.srcport"] else None)
             r["q_sport"] = int(sp) if sp else None
             r["q_dport"] = int(dp) if dp else None
-        elif d["tcp.srcport"]:
+            rows.append(r)
+            continue
+        r = {"src": inner["ip.src"] or inner["ipv6.src"],
+             "dst": inner["ip.dst"] or inner["ipv6.dst"]}
+        if d["tcp.srcport"]:
             r.update(kind="tcp", sport=int(d["tcp.srcport"]),
-                     dport=int(d["tcp.dstport"]),
+                     dport=int(d["tcp.dstport"]), stream=d["tcp.stream"],
                      syn=d["tcp.flags.syn"] in ("1", "True"),
                      ack=d["tcp.flags.ack"] in ("1", "True"),
                      rst=d["tcp.flags.reset"] in ("1", "True"))
@@ -152,8 +164,9 @@ class CorpusTest(unittest.TestCase):
 
     def test_corpus_complete(self):
         names = set(self.by_name)
-        for scen, delays in SCENARIOS.items():
-            for v in (4, 6):
+        for scen, delays, versions in [(s, d, (4, 6)) for s, d in SCENARIOS.items()] + \
+                [(s, d, (4,)) for s, d in SCENARIOS_V4.items()]:
+            for v in versions:
                 for d in delays:
                     for side in ("client", "server"):
                         n = "%s-v%d-d%d-%s.pcap" % (scen, v, d, side)
@@ -252,21 +265,29 @@ class CorpusTest(unittest.TestCase):
                 ports.setdefault(f[0], {int(f[1]), int(f[2])})
                 if f[3] and f[0] not in irtt:
                     irtt[f[0]] = float(f[3])
+            # A reused port pair (port-reuse) is one stream per use, in order.
+            used = {}
             for c in meta["connections"]:
                 if c["transport"] != "tcp" or c["outcome"] not in (
                         "established", "established_after_retry"):
                     continue
+                pair = frozenset((c["client_port"], c["server_port"]))
+                use = used.get(pair, 0)
+                used[pair] = use + 1
                 with self.subTest(capture=meta["capture"],
-                                  port=c["client_port"]):
+                                  port=c["client_port"], use=use + 1):
                     self.assertIn("expected_irtt_s", c)
-                    streams = [s for s, p in ports.items()
-                               if p == {c["client_port"], c["server_port"]}]
-                    self.assertEqual(len(streams), 1, "stream not found")
-                    self.assertIn(streams[0], irtt, "no initial_rtt")
+                    streams = sorted((s for s, p in ports.items() if p == pair), key=int)
+                    self.assertEqual(len(streams), sum(
+                        1 for o in meta["connections"] if o["transport"] == "tcp" and
+                        frozenset((o["client_port"], o["server_port"])) == pair),
+                        "one stream per connection on these ports")
+                    stream = streams[use]
+                    self.assertIn(stream, irtt, "no initial_rtt")
                     self.assertLessEqual(
-                        abs(irtt[streams[0]] - 2 * d / 1000.0),
+                        abs(irtt[stream] - 2 * d / 1000.0),
                         IRTT_TOLERANCE_S,
-                        "iRTT %.4f s vs 2 x %s ms" % (irtt[streams[0]], d))
+                        "iRTT %.4f s vs 2 x %s ms" % (irtt[stream], d))
                     checked.add((meta["ip_version"], d))
         for v in (4, 6):
             for d in (5, 40):
@@ -317,7 +338,8 @@ class CorpusTest(unittest.TestCase):
 
     # -- outcomes ------------------------------------------------------
 
-    def check_connection(self, meta, rows, c):
+    def check_connection(self, meta, rows, c, use=0):
+        """use: which connection on these endpoints (port-reuse), in order."""
         v = meta["ip_version"]
         cl, cp, sv, sp = (c["client"], c["client_port"], c["server"],
                           c["server_port"])
@@ -326,6 +348,11 @@ class CorpusTest(unittest.TestCase):
                r["sport"] == cp and r["dst"] == sv and r["dport"] == sp]
         rev = [r for r in rows if r["kind"] == tr and r["src"] == sv and
                r["sport"] == sp and r["dst"] == cl and r["dport"] == cp]
+        if tr == "tcp":
+            streams = sorted({r["stream"] for r in fwd + rev}, key=int)
+            if len(streams) > 1:
+                fwd = [r for r in fwd if r["stream"] == streams[use]]
+                rev = [r for r in rev if r["stream"] == streams[use]]
         icmps = [r for r in rows if r["kind"] == "icmp" and
                  r["type"] in ICMP_ERROR_TYPES[v] and r["dst"] == cl and
                  r["q_transport"] == tr and r["q_sport"] == cp and
@@ -381,12 +408,13 @@ class CorpusTest(unittest.TestCase):
             if meta is None:
                 continue
             rows = packets(pcap)
+            uses = {}
             for c in meta["connections"]:
+                tup = (c["transport"], c["client_port"], c["server_port"])
+                uses[tup] = uses.get(tup, -1) + 1
                 with self.subTest(capture=meta["capture"],
-                                  conn="%s/%s->%s" % (c["transport"],
-                                                      c["client_port"],
-                                                      c["server_port"])):
-                    self.check_connection(meta, rows, c)
+                                  conn="%s/%s->%s" % tup, use=uses[tup]):
+                    self.check_connection(meta, rows, c, uses[tup])
                     seen.add((meta["side"], c["outcome"], c["transport"]))
         for need in [("client", "established", "tcp"),
                      ("client", "established_after_retry", "tcp"),

@@ -13,24 +13,20 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from corpus import generate, stage_recorded  # noqa: E402
-from wireshark_user import WiresharkUser  # noqa: E402
+from corpus import EveryCapture, ReportCorpus  # noqa: E402
 
-user = None
-captures = []
-generated = None
+corpus = ReportCorpus(10000, 17)
+user, captures, generated = None, [], None
+
 
 
 def setUpModule():
-    global user, generated
-    user = WiresharkUser()
-    user.install()
-    captures.extend(stage_recorded(user))
-    generated = generate(user, 10000, 17)
+    global user, captures, generated
+    user, captures, generated = corpus.start()
 
 
 def tearDownModule():
-    user.cleanup()
+    corpus.stop()
 
 
 MARKING = ("-o", "pktan.mark_packets:always")  # auto marks only in the GUI
@@ -50,7 +46,9 @@ def ns(text):
     return int(whole) * 10**9 + int((frac + "000000000")[:9])
 
 
-class OutcomeMarks(unittest.TestCase):
+class OutcomeMarks(EveryCapture, unittest.TestCase):
+    corpus = corpus
+
     def check(self, path):
         proc = user.tshark("-r", path, "-q", "-z", "pktan,conn,format=json")
         self.assertEqual(proc.returncode, 0, proc.stderr)
@@ -62,13 +60,6 @@ class OutcomeMarks(unittest.TestCase):
         for _, outcome, message in marked:
             self.assertIn(f"Connection attempt {outcome}: ", message)
 
-    def test_every_capture(self):
-        for path, _ in captures:
-            with self.subTest(capture=os.path.basename(path)):
-                self.check(path)
-
-    def test_generated_capture(self):
-        self.check(generated[0])
 
     def test_tshark_marks_only_when_asked(self):
         """mark_packets: auto means the GUI only; tshark's -z reports and

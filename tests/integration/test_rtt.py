@@ -9,28 +9,25 @@ import math
 import os
 import sys
 import unittest
-from collections import Counter
+from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from corpus import generate, stage_recorded  # noqa: E402
+from corpus import EveryCapture, ReportCorpus  # noqa: E402
 from stats_tree_text import tree_counts  # noqa: E402
-from wireshark_user import WiresharkUser, env_setting  # noqa: E402
+from wireshark_user import env_setting  # noqa: E402
 
-user = None
-captures = []
-generated = None
+corpus = ReportCorpus(10000, 11)
+user, captures, generated = None, [], None
+
 
 
 def setUpModule():
-    global user, generated
-    user = WiresharkUser()
-    user.install()
-    captures.extend(stage_recorded(user))
-    generated = generate(user, 10000, 11)
+    global user, captures, generated
+    user, captures, generated = corpus.start()
 
 
 def tearDownModule():
-    user.cleanup()
+    corpus.stop()
 
 
 def rtt_json(path, *options):
@@ -61,7 +58,9 @@ def nearest_rank(sorted_values, percent):
     return sorted_values[max(math.ceil(percent * len(sorted_values) / 100) - 1, 0)]
 
 
-class EqualsWiresharkInitialRtt(unittest.TestCase):
+class EqualsWiresharkInitialRtt(EveryCapture, unittest.TestCase):
+    corpus = corpus
+
     def check(self, path):
         report = rtt_json(path)
         wireshark = wireshark_initial_rtt(path)
@@ -92,13 +91,6 @@ class EqualsWiresharkInitialRtt(unittest.TestCase):
         self.assertEqual(sum(s["handshakes"] for s in report["servers"]), len(values))
         return report
 
-    def test_every_capture(self):
-        for path, _ in captures:
-            with self.subTest(capture=os.path.basename(path)):
-                self.check(path)
-
-    def test_generated_capture(self):
-        self.check(generated[0])
 
 
 class GroundTruth(unittest.TestCase):
@@ -133,10 +125,15 @@ class GroundTruth(unittest.TestCase):
                            if c["transport"] == "tcp" and c["outcome"].startswith("established")]
             with self.subTest(capture=os.path.basename(path)):
                 report = rtt_json(path)
-                by_port = {c["client_port"]: c for c in report["connections"]}
-                self.assertEqual(sorted(by_port), sorted(c["client_port"] for c in established))
+                # A reused client port (port-reuse captures) has one
+                # handshake per use, in stream order as the sidecar lists them.
+                by_port = defaultdict(list)
+                for c in sorted(report["connections"], key=lambda c: c["stream"]):
+                    by_port[c["client_port"]].append(c)
+                self.assertEqual(sorted(c["client_port"] for cs in by_port.values() for c in cs),
+                                 sorted(c["client_port"] for c in established))
                 for conn in established:
-                    ours = by_port[conn["client_port"]]
+                    ours = by_port[conn["client_port"]].pop(0)
                     self.assertEqual(ours["syn_retransmissions"], conn["syn_count"] - 1)
                     if truth["side"] == "client" and conn.get("expected_irtt_s"):
                         self.assertAlmostEqual(ours["irtt"], conn["expected_irtt_s"], delta=0.002)
@@ -151,6 +148,31 @@ class GroundTruth(unittest.TestCase):
                     self.assertTrue(report["summary"]["capture_point"].startswith(f"near the {side}"),
                                     report["summary"]["capture_point"])
         self.assertGreater(checked, 10)
+
+    def test_port_reuse_is_two_handshakes(self):
+        """One 4-tuple used twice: two handshakes, two tcp.streams, each timed
+        on its own (real capture: port-reuse-*)."""
+        for path, truth in captures:
+            if truth["scenario"] != "port-reuse":
+                continue
+            with self.subTest(capture=os.path.basename(path)):
+                report = rtt_json(path)
+                tuples = {(c["client"], c["client_port"], c["server"], c["server_port"])
+                          for c in report["connections"]}
+                self.assertEqual(len(tuples), 1)
+                self.assertEqual(len({c["stream"] for c in report["connections"]}), 2)
+                self.assertEqual(report["summary"]["handshakes"], 2)
+
+    def test_tunnelled_handshake_counts_once(self):
+        """VXLAN: the inner connection is one handshake between the inner
+        addresses (real capture: tunnels-v4-d5-*)."""
+        for path, truth in captures:
+            if truth["scenario"] != "tunnels":
+                continue
+            with self.subTest(capture=os.path.basename(path)):
+                report = rtt_json(path)
+                self.assertEqual([(c["client"], c["server"]) for c in report["connections"]],
+                                 [(c["client"], c["server"]) for c in truth["connections"]])
 
 
 class DialogTree(unittest.TestCase):

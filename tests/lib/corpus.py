@@ -5,7 +5,7 @@ import json
 import os
 import subprocess
 
-from wireshark_user import env_setting
+from wireshark_user import WiresharkUser, env_setting
 
 
 def stage_recorded(user):
@@ -26,4 +26,38 @@ def generate(user, connections, seed):
     subprocess.run([env_setting("PKTAN_GEN"), "--connections", str(connections), "--seed",
                     str(seed), "--out", path, "--truth", truth], check=True, capture_output=True)
     os.chmod(path, 0o644)
-    return path, json.load(open(truth))
+    with open(truth) as f:
+        return path, json.load(f)
+
+
+class ReportCorpus:
+    """What a report test module runs on: the test account with pktan
+    installed per user, every recorded capture and one generated capture."""
+
+    def __init__(self, connections, seed):
+        self.connections, self.seed = connections, seed
+        self.user, self.captures, self.generated = None, [], None
+
+    def start(self):
+        """(user, [(pcap, sidecar)], (generated pcap, truth))"""
+        self.user = WiresharkUser()
+        self.user.install()
+        self.captures = stage_recorded(self.user)
+        self.generated = generate(self.user, self.connections, self.seed)
+        return self.user, self.captures, self.generated
+
+    def stop(self):
+        self.user.cleanup()
+
+
+class EveryCapture:
+    """TestCase mixin: runs the case's check(path) on every recorded capture
+    and on the generated one of the class attribute `corpus`."""
+
+    def test_every_capture(self):
+        for path, _ in self.corpus.captures:
+            with self.subTest(capture=os.path.basename(path)):
+                self.check(path)
+
+    def test_generated_capture(self):
+        self.check(self.corpus.generated[0])

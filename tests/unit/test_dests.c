@@ -65,13 +65,13 @@ static void test_packets_view(void)
     pktan_dests_free(d);
 }
 
-/* Adds one packet of a conversation in the servers view. */
+/* Adds one packet of a conversation (stream 0) in the servers view. */
 static pktan_conversation_ref conv_packet(pktan_dests *d, const char *src, guint16 sport,
                                           const char *dst, guint16 dport, guint8 proto)
 {
     pktan_dest_key from = key(src, proto, proto != 1, sport);
     pktan_dest_key to = key(dst, proto, proto != 1, dport);
-    return pktan_dests_add_conversation_packet(d, &from, &to, 100, 0);
+    return pktan_dests_add_conversation_packet(d, &from, &to, 0, 100, 0);
 }
 
 static void assert_single_server(pktan_dests *d, const char *addr, guint16 port,
@@ -126,11 +126,29 @@ static void test_server_without_handshake(void)
     pktan_dests_free(d);
 }
 
+static void test_reused_ports_are_two_conversations(void)
+{
+    pktan_dests *d = pktan_dests_new(PKTAN_VIEW_SERVERS);
+    pktan_dest_key from = key("10.0.0.1", 6, TRUE, 40001);
+    pktan_dest_key to = key("10.0.0.2", 6, TRUE, 8080);
+
+    for (guint32 stream = 0; stream < 2; stream++) {
+        pktan_dests_conversation_hint(
+            pktan_dests_add_conversation_packet(d, &from, &to, stream, 100, 0),
+            PKTAN_SERVER_HINT_DST);
+        pktan_dests_add_conversation_packet(d, &to, &from, stream, 100, 0);
+    }
+    assert_single_server(d, "10.0.0.2", 8080, 4, 2);
+    pktan_dests_free(d);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/dests/packets_view", test_packets_view);
     g_test_add_func("/dests/server_from_syn", test_server_from_syn);
     g_test_add_func("/dests/server_without_handshake", test_server_without_handshake);
+    g_test_add_func("/dests/reused_ports_are_two_conversations",
+                    test_reused_ports_are_two_conversations);
     return g_test_run();
 }
