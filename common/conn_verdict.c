@@ -35,14 +35,15 @@ static void add_rejected(pktan_destination *d, const pktan_attempt *a)
 {
     gboolean from_server = pktan_addr_equal(&a->icmp_from, &a->server);
 
-    if (d->outcomes[PKTAN_OUTCOME_ICMP_REJECTED] == 0) {
-        d->icmp_type = a->icmp_type;
-        d->icmp_code = a->icmp_code;
-    }
     if (from_server) {
-        d->icmp_from_server++;
+        if (d->icmp_from_server++ == 0) {
+            d->server_icmp_type = a->icmp_type;
+            d->server_icmp_code = a->icmp_code;
+        }
     } else if (d->icmp_from_router++ == 0) {
         d->router = a->icmp_from;
+        d->router_icmp_type = a->icmp_type;
+        d->router_icmp_code = a->icmp_code;
     }
     d->retried_after_icmp += a->retried_after_icmp;
 }
@@ -122,8 +123,10 @@ static const char *duration(pktan_ns ns, char *buf, gsize size)
 
 static gboolean port_unreachable(const pktan_destination *d)
 {
-    return (d->key.server.family == PKTAN_AF_IPV4 && d->icmp_type == 3 && d->icmp_code == 3) ||
-           (d->key.server.family == PKTAN_AF_IPV6 && d->icmp_type == 1 && d->icmp_code == 4);
+    return (d->key.server.family == PKTAN_AF_IPV4 && d->server_icmp_type == 3 &&
+            d->server_icmp_code == 3) ||
+           (d->key.server.family == PKTAN_AF_IPV6 && d->server_icmp_type == 1 &&
+            d->server_icmp_code == 4);
 }
 
 static void explain_refused(const pktan_destination *d, GString *s)
@@ -138,29 +141,46 @@ static void explain_refused(const pktan_destination *d, GString *s)
                            d->key.port);
 }
 
+static const char *icmp_name(const pktan_destination *d, guint8 type, guint8 code, char *buf,
+                             gsize size)
+{
+    const char *name = pktan_icmp_code_name(d->key.server.family, type, code);
+
+    if (name != NULL)
+        return name;
+    g_snprintf(buf, size, "type %u code %u", type, code);
+    return buf;
+}
+
 static void explain_rejected(const pktan_destination *d, GString *s)
 {
-    char addr[PKTAN_ADDR_STRLEN];
-    const char *name = pktan_icmp_code_name(d->key.server.family, d->icmp_type, d->icmp_code);
-    char fallback[32];
+    char addr[PKTAN_ADDR_STRLEN], name[32];
+    gboolean by_router = d->icmp_from_router >= d->icmp_from_server;
 
-    if (name == NULL) {
-        g_snprintf(fallback, sizeof fallback, "type %u code %u", d->icmp_type, d->icmp_code);
-        name = fallback;
-    }
-    if (d->icmp_from_router > 0) {
-        g_string_append_printf(s, "rejected by router %s (ICMP %s): a router or firewall on the path blocks them",
-                               pktan_addr_to_str(&d->router, addr), name);
+    if (by_router) {
+        g_string_append_printf(s, "rejected by router %s (ICMP %s): a router or firewall on the path "
+                               "blocks them", pktan_addr_to_str(&d->router, addr),
+                               icmp_name(d, d->router_icmp_type, d->router_icmp_code, name,
+                                         sizeof name));
     } else if (d->key.transport == PKTAN_IPPROTO_UDP && port_unreachable(d)) {
         g_string_append_printf(s, "rejected by %s itself (ICMP %s): nothing listens on UDP port %u, "
                                "or a firewall on the server rejects",
-                               pktan_addr_to_str(&d->key.server, addr), name, d->key.port);
+                               pktan_addr_to_str(&d->key.server, addr),
+                               icmp_name(d, d->server_icmp_type, d->server_icmp_code, name,
+                                         sizeof name), d->key.port);
     } else {
         /* A closed TCP port answers with RST; ICMP from the server means a
          * firewall there rejects (e.g. iptables REJECT). */
         g_string_append_printf(s, "rejected by %s itself (ICMP %s): a firewall on the server rejects them",
-                               pktan_addr_to_str(&d->key.server, addr), name);
+                               pktan_addr_to_str(&d->key.server, addr),
+                               icmp_name(d, d->server_icmp_type, d->server_icmp_code, name,
+                                         sizeof name));
     }
+    if (by_router && d->icmp_from_server > 0)
+        g_string_append_printf(s, " (%u by the server itself)", d->icmp_from_server);
+    else if (!by_router && d->icmp_from_router > 0)
+        g_string_append_printf(s, " (%u by router %s)", d->icmp_from_router,
+                               pktan_addr_to_str(&d->router, addr));
     if (d->retried_after_icmp > 0)
         g_string_append(s, "; the client kept retrying after the ICMP errors, so they never reached it "
                            "(lost or filtered on the way back)");

@@ -31,8 +31,10 @@ typedef struct {
     guint icmp_from_server;
     guint icmp_from_router;
     pktan_addr router;            /* the first router that rejected */
-    guint8 icmp_type;             /* of the first rejection */
-    guint8 icmp_code;
+    guint8 server_icmp_type;      /* of the server's first rejection */
+    guint8 server_icmp_code;
+    guint8 router_icmp_type;      /* of the first router's */
+    guint8 router_icmp_code;
     guint retried_after_icmp;
     guint client_resets;          /* half-open attempts the client reset */
 } pktan_destination;

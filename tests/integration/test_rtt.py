@@ -163,6 +163,23 @@ class GroundTruth(unittest.TestCase):
                 self.assertEqual(len({c["stream"] for c in report["connections"]}), 2)
                 self.assertEqual(report["summary"]["handshakes"], 2)
 
+    def test_headers_quoted_in_icmp_are_no_handshakes(self):
+        """Real ICMP port unreachable errors quoting the SYN (reject-icmp,
+        icmp-lost, both sides): one incomplete attempt, nothing else; the
+        quoted SYNs neither start a connection nor count as SYNs (test_conn
+        checks the SYN counts against the sidecars with the same tracker)."""
+        checked = 0
+        for path, truth in captures:
+            if truth["scenario"] not in ("reject-icmp", "icmp-lost"):
+                continue
+            with self.subTest(capture=os.path.basename(path)):
+                summary = rtt_json(path)["summary"]
+                tcp = [c for c in truth["connections"] if c["transport"] == "tcp"]
+                self.assertEqual((summary["handshakes"], summary["incomplete"],
+                                  summary["midstream"]), (0, len(tcp), 0))
+                checked += 1
+        self.assertEqual(checked, 8)
+
     def test_tunnelled_handshake_counts_once(self):
         """VXLAN: the inner connection is one handshake between the inner
         addresses (real capture: tunnels-v4-d5-*)."""

@@ -198,6 +198,20 @@ static void test_icmp_rejections(void)
     g_assert_false(c.attempts[1].retried_after_icmp);
     assert_verdict(&c.attempts[1], "rejected by router 192.0.2.1 (ICMP communication "
                                    "administratively prohibited)");
+    {
+        /* Both at one destination: the router's code is named as the router's. */
+        pktan_destination d;
+        char *v;
+
+        pktan_destination_init(&d, &c.attempts[0]);
+        pktan_destination_add(&d, &c.attempts[0]);
+        pktan_destination_add(&d, &c.attempts[1]);
+        v = pktan_destination_verdict(&d);
+        g_assert_nonnull(strstr(v, "2 of 2 attempts rejected by router 192.0.2.1 (ICMP communication "
+                                   "administratively prohibited): a router or firewall on the path "
+                                   "blocks them (1 by the server itself); the client kept retrying"));
+        g_free(v);
+    }
     g_assert_true(pktan_conn_tcp_attempt(t.conn, 1, &a));
     g_assert_cmpint(a.outcome, ==, PKTAN_OUTCOME_ICMP_REJECTED);
     g_assert_false(pktan_conn_tcp_attempt(t.conn, 9, &a));
