@@ -25,8 +25,8 @@ run_config() {
 for config in "${@:-normal sanitize}"; do
   for c in $config; do
     case "$c" in
-      normal) run_config "$top/build" "" ;;
-      sanitize) run_config "$top/build-sanitize" "unit|integration" \
+      normal) run_config "$top/build" "unit|integration|gui|captures|perf" ;;
+      sanitize) run_config "$top/build-sanitize" "unit|integration|robustness" \
                   -DPKTAN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug ;;
       *) echo "tests/run.sh: unknown configuration '$c' (normal or sanitize)" >&2; exit 2 ;;
     esac
