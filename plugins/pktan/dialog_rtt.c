@@ -37,7 +37,7 @@ static const char *server_name(dialog_state *d, const pktan_handshake *h)
 {
     pktan_endpoint key;
     char *name;
-    char addr[PKTAN_ADDR_STRLEN];
+    char endpoint[PKTAN_ENDPOINT_STRLEN];
     const char *service;
 
     memset(&key, 0, sizeof key);
@@ -46,11 +46,9 @@ static const char *server_name(dialog_state *d, const pktan_handshake *h)
     name = g_hash_table_lookup(d->server_names, &key);
     if (name)
         return name;
-    pktan_addr_to_str(&h->server, addr);
     service = pktan_epan_namer.service(PKTAN_IPPROTO_TCP, h->server_port, NULL);
-    name = g_strdup_printf(h->server.family == PKTAN_AF_IPV6 ? "[%s]:%u%s%s%s" : "%s:%u%s%s%s",
-                           addr, h->server_port, service ? " (" : "", service ? service : "",
-                           service ? ")" : "");
+    name = g_strdup_printf("%s%s%s%s", pktan_endpoint_to_str(&h->server, h->server_port, endpoint),
+                           service ? " (" : "", service ? service : "", service ? ")" : "");
     g_hash_table_insert(d->server_names, g_memdup2(&key, sizeof key), name);
     return name;
 }
