@@ -2,28 +2,17 @@
 
 #include <string.h>
 
+#include "conversation.h"
 #include "record_map.h"
 
 /* memcmp equality and byte hashing need a key without padding holes. */
 _Static_assert(sizeof(pktan_dest_key) == 17 + 1 + 2 + 1 + 1,
                "pktan_dest_key must have no padding");
 
-enum { SIDE_UNKNOWN, SIDE_LO, SIDE_HI };
-
-typedef struct {
-    pktan_flow_key flow;
-    guint32 stream;
-} conversation_key;
-
-_Static_assert(sizeof(conversation_key) == sizeof(pktan_flow_key) + 4,
-               "conversation_key must have no padding");
-
 /* A conversation of the servers view. */
 typedef struct {
-    conversation_key key;
-    guint8 has_port;
-    guint8 server_side;     /* SIDE_*: from a SYN or SYN/ACK */
-    guint8 first_dst_side;  /* SIDE_*: where the first packet went */
+    pktan_conversation_key key;
+    pktan_server_sides sides;
     guint64 packets;
     guint64 bytes;
     pktan_ns first;
@@ -51,7 +40,7 @@ pktan_dests *pktan_dests_new(pktan_dests_view view)
     pktan_dests *d = g_new0(pktan_dests, 1);
     d->view = view;
     d->rows = pktan_record_map_new(sizeof(pktan_dest_key), sizeof(pktan_dest_row));
-    d->conversations = pktan_record_map_new(sizeof(conversation_key), sizeof(conversation));
+    d->conversations = pktan_record_map_new(sizeof(pktan_conversation_key), sizeof(conversation));
     return d;
 }
 
@@ -103,20 +92,14 @@ pktan_conversation_ref pktan_dests_add_conversation_packet(pktan_dests *d,
                                                            guint32 stream, guint32 bytes,
                                                            pktan_ns when)
 {
-    conversation_key key;
-    gboolean src_is_hi = pktan_flow_key_make(&key.flow, src->ip_proto, &src->addr, src->port,
-                                             &dst->addr, dst->port);
-    guint8 src_side = src_is_hi ? SIDE_HI : SIDE_LO;
-    guint8 dst_side = src_is_hi ? SIDE_LO : SIDE_HI;
+    pktan_conversation_key key;
+    guint8 src_side = pktan_conversation_key_make(&key, src->ip_proto, &src->addr, src->port,
+                                                  &dst->addr, dst->port, stream);
     gboolean created;
-    conversation *c;
-
-    key.stream = stream;
-    c = pktan_record_map_get(d->conversations, &key, &created);
+    conversation *c = pktan_record_map_get(d->conversations, &key, &created);
 
     if (created) {
-        c->has_port = src->has_port;
-        c->first_dst_side = dst_side;
+        pktan_server_sides_init(&c->sides, src->has_port, src_side);
         c->first = c->last = when;
     }
     c->packets++;
@@ -128,26 +111,9 @@ pktan_conversation_ref pktan_dests_add_conversation_packet(pktan_dests *d,
 void pktan_dests_conversation_hint(pktan_conversation_ref ref, pktan_server_hint hint)
 {
     conversation *c = ref.conversation;
-    guint8 dst_side = ref.src_side == SIDE_HI ? SIDE_LO : SIDE_HI;
 
-    if (c == NULL)
-        return;
-    if (hint == PKTAN_SERVER_HINT_DST)
-        c->server_side = dst_side;
-    else if (hint == PKTAN_SERVER_HINT_SRC)
-        c->server_side = ref.src_side;
-}
-
-/* The server of a conversation: the side a SYN went to (or a SYN/ACK came
- * from); else the lower port, as well-known ports are the low ones; else,
- * for equal ports and portless transports, where the first packet went. */
-static guint8 server_side(const conversation *c)
-{
-    if (c->server_side != SIDE_UNKNOWN)
-        return c->server_side;
-    if (c->has_port && c->key.flow.lo_port != c->key.flow.hi_port)
-        return c->key.flow.lo_port < c->key.flow.hi_port ? SIDE_LO : SIDE_HI;
-    return c->first_dst_side;
+    if (c != NULL)
+        pktan_server_sides_hint(&c->sides, ref.src_side, hint);
 }
 
 /* Folds the conversations into per-server rows (d->rows). */
@@ -156,13 +122,14 @@ static void build_server_rows(pktan_dests *d)
     pktan_record_map_clear(d->rows);
     for (guint i = 0; i < pktan_record_map_size(d->conversations); i++) {
         const conversation *c = pktan_record_map_nth(d->conversations, i);
-        gboolean lo = server_side(c) == SIDE_LO;
+        const pktan_addr *client, *server;
+        guint16 client_port, server_port;
         pktan_dest_key key;
         pktan_dest_row *row;
 
-        pktan_dest_key_make(&key, lo ? &c->key.flow.lo_addr : &c->key.flow.hi_addr,
-                            c->key.flow.transport, c->has_port,
-                            lo ? c->key.flow.lo_port : c->key.flow.hi_port);
+        pktan_conversation_ends_of(&c->key, pktan_server_side(&c->sides, &c->key), &client,
+                                   &client_port, &server, &server_port);
+        pktan_dest_key_make(&key, server, c->key.flow.transport, c->sides.has_port, server_port);
         row = row_for(d->rows, &key, c->first);
         row->packets += c->packets;
         row->bytes += c->bytes;

@@ -12,6 +12,7 @@
 
 #include <glib.h>
 #include "addr.h"
+#include "conversation.h"
 #include "flow_key.h"
 #include "report_args.h"
 #include "time_format.h"
@@ -38,13 +39,6 @@ typedef struct {
     pktan_ns first;        /* relative to the capture's first packet */
     pktan_ns last;
 } pktan_dest_row;
-
-/* What a packet says about its conversation's server (servers view). */
-typedef enum {
-    PKTAN_SERVER_HINT_NONE,
-    PKTAN_SERVER_HINT_DST,  /* a TCP SYN: the destination is the server */
-    PKTAN_SERVER_HINT_SRC,  /* a TCP SYN/ACK: the source is the server */
-} pktan_server_hint;
 
 typedef struct pktan_dests pktan_dests;
 

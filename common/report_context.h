@@ -13,6 +13,9 @@ typedef struct {
     const char *(*transport)(guint8 ip_proto, void *ctx);
     /* Well-known service of a port ("http"), or NULL. */
     const char *(*service)(guint8 ip_proto, guint16 port, void *ctx);
+    /* A protocol id's filter name ("rdp") or, with long_name, its name
+     * ("Remote Desktop Protocol"). */
+    const char *(*protocol)(int id, gboolean long_name, void *ctx);
     void *ctx;
 } pktan_namer;
 

@@ -24,7 +24,7 @@
 static const pktan_report_start_fn report_starts[PKTAN_REPORT_COUNT] = {
     [PKTAN_REPORT_RTT] = pktan_rtt_start,
     [PKTAN_REPORT_CONN] = pktan_conn_start,
-    [PKTAN_REPORT_UNEXPECTED] = NULL,
+    [PKTAN_REPORT_UNEXPECTED] = pktan_unexpected_start,
     [PKTAN_REPORT_DESTS] = pktan_dests_start,
 };
 

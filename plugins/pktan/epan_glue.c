@@ -4,6 +4,7 @@
 
 #include <epan/addr_resolv.h>
 #include <epan/ipproto.h>
+#include <epan/proto.h>
 
 #include "flow_key.h"
 
@@ -83,4 +84,14 @@ static const char *service_name(guint8 ip_proto, guint16 port, void *ctx _U_)
     return pt == PT_NONE ? NULL : try_serv_name_lookup(pt, port);
 }
 
-const pktan_namer pktan_epan_namer = {transport_name, service_name, NULL};
+static const char *protocol_name(int id, gboolean long_name, void *ctx _U_)
+{
+    return long_name ? proto_get_protocol_name(id) : proto_get_protocol_filter_name(id);
+}
+
+int pktan_protocol_id(const char *name, void *ctx _U_)
+{
+    return proto_get_id_by_filter_name(name);
+}
+
+const pktan_namer pktan_epan_namer = {transport_name, service_name, protocol_name, NULL};

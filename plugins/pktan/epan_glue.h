@@ -26,7 +26,10 @@ gboolean pktan_tcp_segment_from_tap(const struct tcpheader *th, const packet_inf
 /* The IP protocol number of a port type (PT_TCP -> 6), or 0. */
 guint8 pktan_ip_proto_of_port_type(port_type ptype);
 
-/* Transport and service names from Wireshark's tables. */
+/* A protocol filter name's id, or -1: the allowlist's resolver. */
+int pktan_protocol_id(const char *name, void *ctx);
+
+/* Transport, service and protocol names from Wireshark's tables. */
 extern const pktan_namer pktan_epan_namer;
 
 #endif

@@ -3,6 +3,7 @@
 #define WS_BUILD_DLL
 #include <wireshark.h>
 #include <epan/packet.h>
+#include <epan/prefs.h>
 #include <epan/tap.h>
 
 #include "cli.h"
@@ -10,6 +11,8 @@
 #include "dialogs.h"
 #include "marks.h"
 #include "pktan_version.h"
+#include "policy_prefs.h"
+#include "utp_heur.h"
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = PKTAN_VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
@@ -20,14 +23,26 @@ PKTAN_DEFINE_PLUGIN_DESCRIBE(WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTE
 
 static int proto_pktan = -1;
 
+static void prefs_applied(void)
+{
+    pktan_policy_prefs_applied();
+    pktan_marks_prefs_applied();
+}
+
 static void register_protocol(void)
 {
+    module_t *prefs;
+
     proto_pktan = proto_register_protocol("PktAn capture analyses", "PKTAN", "pktan");
-    pktan_marks_register(proto_pktan);
+    prefs = prefs_register_protocol(proto_pktan, prefs_applied);
+    pktan_marks_register(proto_pktan, prefs);
+    pktan_policy_prefs_register(prefs);
+    pktan_utp_register(proto_pktan);
 }
 
 static void register_handoff(void)
 {
+    pktan_utp_handoff();
     pktan_marks_handoff();
 }
 

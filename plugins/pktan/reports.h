@@ -15,6 +15,7 @@ typedef void (*pktan_report_start_fn)(pktan_args *args, FILE *out);
 void pktan_dests_start(pktan_args *args, FILE *out);
 void pktan_rtt_start(pktan_args *args, FILE *out);
 void pktan_conn_start(pktan_args *args, FILE *out);
+void pktan_unexpected_start(pktan_args *args, FILE *out);
 
 /* What every report owns: its arguments and where it writes. */
 typedef struct {

@@ -1,0 +1,208 @@
+#include "policy.h"
+
+/* Link, network and transport protocols, tunnels and Wireshark's own
+ * pseudo-protocols: allowed unless the baseline is off (then only the
+ * pseudo-protocols are). Names missing from a Wireshark are skipped. */
+const char *const pktan_baseline_protocols[] = {
+    "eth", "ethertype", "sll", "vlan", "ieee8021ad", "llc", "arp", "mpls", "ppp", "pppoes",
+    "null", "ip", "ipv6", "ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr", "ipv6.dstopts",
+    "icmp", "icmpv6", "igmp", "tcp", "udp", "udplite", "sctp", "dccp", "gre", "vxlan",
+    "geneve", "erspan", "nsh", NULL,
+};
+
+/* Layers that carry an application protocol without being it. */
+const char *const pktan_carrier_protocols[] = {"tpkt", "cotp", "t125", "t124", NULL};
+
+static const char *const always_allowed[] = {
+    "frame", "pktan", "_ws.malformed", "_ws.short", "_ws.unreassembled", "_ws.expert", NULL,
+};
+
+/* Protocols reported under another's name: what a person calls them. */
+static const struct {
+    const char *member, *family;
+} families[] = {
+    {"bt-utp", "bittorrent"},
+    {"bt-dht", "bittorrent"},
+    {"bt-tracker", "bittorrent"},
+    {"rdpudp", "rdp"},
+};
+
+typedef enum { CLASS_NAMED, CLASS_ALWAYS, CLASS_BASELINE, CLASS_CARRIER, CLASS_DATA } layer_class;
+
+/* What the policy knows of one protocol id; ids not in the table are
+ * named protocols with no rule. */
+typedef struct {
+    layer_class cls;
+    gboolean ends_walk;  /* ICMP: the rest is a quoted header */
+    int family;
+    GPtrArray *rules;    /* of const pktan_allow_rule *, or NULL */
+} protocol_entry;
+
+struct pktan_policy {
+    pktan_allowlist *list;
+    gboolean baseline;
+    GHashTable *entries; /* int id -> protocol_entry */
+};
+
+static protocol_entry *entry_for(pktan_policy *p, int id)
+{
+    protocol_entry *e = g_hash_table_lookup(p->entries, GINT_TO_POINTER(id));
+
+    if (e == NULL) {
+        e = g_new0(protocol_entry, 1);
+        e->cls = CLASS_NAMED;
+        e->family = id;
+        g_hash_table_insert(p->entries, GINT_TO_POINTER(id), e);
+    }
+    return e;
+}
+
+static void entry_free(gpointer data)
+{
+    protocol_entry *e = data;
+
+    if (e->rules)
+        g_ptr_array_free(e->rules, TRUE);
+    g_free(e);
+}
+
+static void classify(pktan_policy *p, const char *const *names, layer_class cls,
+                     pktan_protocol_resolver resolve, void *user_data)
+{
+    for (int i = 0; names[i] != NULL; i++) {
+        int id = resolve(names[i], user_data);
+
+        if (id >= 0)
+            entry_for(p, id)->cls = cls;
+    }
+}
+
+pktan_policy *pktan_policy_new(pktan_allowlist *list, gboolean baseline,
+                               pktan_protocol_resolver resolve, void *user_data)
+{
+    pktan_policy *p = g_new0(pktan_policy, 1);
+    static const char *const data[] = {"data", NULL};
+    int id;
+
+    p->list = list;
+    p->baseline = baseline;
+    p->entries = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, entry_free);
+    if (baseline)
+        classify(p, pktan_baseline_protocols, CLASS_BASELINE, resolve, user_data);
+    classify(p, always_allowed, CLASS_ALWAYS, resolve, user_data);
+    classify(p, pktan_carrier_protocols, CLASS_CARRIER, resolve, user_data);
+    classify(p, data, CLASS_DATA, resolve, user_data);
+    if ((id = resolve("icmp", user_data)) >= 0)
+        entry_for(p, id)->ends_walk = TRUE;
+    if ((id = resolve("icmpv6", user_data)) >= 0)
+        entry_for(p, id)->ends_walk = TRUE;
+    for (gsize i = 0; i < G_N_ELEMENTS(families); i++) {
+        int member = resolve(families[i].member, user_data);
+        int family = resolve(families[i].family, user_data);
+
+        if (member >= 0 && family >= 0)
+            entry_for(p, member)->family = family;
+    }
+    for (guint i = 0; i < list->rules->len; i++) {
+        const pktan_allow_rule *rule = g_ptr_array_index(list->rules, i);
+        protocol_entry *e = entry_for(p, rule->protocol_id);
+
+        if (e->rules == NULL)
+            e->rules = g_ptr_array_new();
+        g_ptr_array_add(e->rules, (gpointer)rule);
+    }
+    return p;
+}
+
+void pktan_policy_free(pktan_policy *policy)
+{
+    if (policy == NULL)
+        return;
+    g_hash_table_destroy(policy->entries);
+    pktan_allowlist_free(policy->list);
+    g_free(policy);
+}
+
+const pktan_allowlist *pktan_policy_allowlist(const pktan_policy *policy)
+{
+    return policy->list;
+}
+
+gboolean pktan_policy_baseline(const pktan_policy *policy)
+{
+    return policy->baseline;
+}
+
+int pktan_policy_family(const pktan_policy *policy, int protocol)
+{
+    const protocol_entry *e = g_hash_table_lookup(policy->entries, GINT_TO_POINTER(protocol));
+
+    return e ? e->family : protocol;
+}
+
+static gboolean rules_allow(const GPtrArray *rules, const pktan_conversation_ends *ends)
+{
+    for (guint i = 0; rules && i < rules->len; i++)
+        if (pktan_allow_rule_covers(g_ptr_array_index(rules, i), ends->server_port,
+                                    ends->client, ends->server))
+            return TRUE;
+    return FALSE;
+}
+
+/* A rule for the protocol or for its family allows it. */
+static gboolean allowed(const pktan_policy *p, const protocol_entry *e,
+                        const pktan_conversation_ends *ends)
+{
+    const protocol_entry *family;
+
+    if (rules_allow(e->rules, ends))
+        return TRUE;
+    family = g_hash_table_lookup(p->entries, GINT_TO_POINTER(e->family));
+    return family != NULL && family != e && rules_allow(family->rules, ends);
+}
+
+void pktan_policy_judge(const pktan_policy *policy, const int *layers, guint n_layers,
+                        const pktan_conversation_ends *ends, pktan_judgement *out)
+{
+    static const protocol_entry unknown = {CLASS_NAMED, FALSE, -1, NULL};
+    int carrier = -1;
+    guint carrier_at = 0;
+
+    *out = (pktan_judgement){PKTAN_JUDGED_ALLOWED, -1, 0, 0};
+    for (guint i = 0; i < n_layers; i++) {
+        const protocol_entry *e = g_hash_table_lookup(policy->entries, GINT_TO_POINTER(layers[i]));
+
+        if (e == NULL)
+            e = &unknown;
+        if (e->cls == CLASS_ALWAYS)
+            continue;
+        if (allowed(policy, e, ends))
+            return; /* allows everything it carries */
+        if (e->cls == CLASS_BASELINE) {
+            if (e->ends_walk)
+                return;
+            continue;
+        }
+        if (e->cls == CLASS_CARRIER) {
+            if (carrier < 0) {
+                carrier = layers[i];
+                carrier_at = i;
+            }
+            continue;
+        }
+        *out = (pktan_judgement){
+            e->cls == CLASS_DATA ? PKTAN_JUDGED_UNIDENTIFIED : PKTAN_JUDGED_NAMED,
+            e == &unknown ? layers[i] : e->family,
+            carrier >= 0 ? carrier_at : i,
+            n_layers - (carrier >= 0 ? carrier_at : i),
+        };
+        if (out->kind == PKTAN_JUDGED_UNIDENTIFIED && carrier >= 0) {
+            /* tpkt:data: the carrier is the best name there is */
+            out->kind = PKTAN_JUDGED_CARRIER;
+            out->protocol = carrier;
+        }
+        return;
+    }
+    if (carrier >= 0)
+        *out = (pktan_judgement){PKTAN_JUDGED_CARRIER, carrier, carrier_at, n_layers - carrier_at};
+}

@@ -1,0 +1,118 @@
+#include "unexpected.h"
+
+#include "record_map.h"
+
+struct pktan_unexpected {
+    pktan_policy *policy;
+    pktan_record_map *conversations; /* of pktan_flagged_conversation */
+};
+
+pktan_unexpected *pktan_unexpected_new(pktan_policy *policy)
+{
+    pktan_unexpected *u = g_new0(pktan_unexpected, 1);
+
+    u->policy = policy;
+    u->conversations = pktan_record_map_new(sizeof(pktan_conversation_key),
+                                            sizeof(pktan_flagged_conversation));
+    return u;
+}
+
+void pktan_unexpected_free(pktan_unexpected *u)
+{
+    if (u == NULL)
+        return;
+    pktan_record_map_free(u->conversations);
+    pktan_policy_free(u->policy);
+    g_free(u);
+}
+
+void pktan_unexpected_reset(pktan_unexpected *u)
+{
+    pktan_record_map_clear(u->conversations);
+}
+
+const pktan_policy *pktan_unexpected_policy(const pktan_unexpected *u)
+{
+    return u->policy;
+}
+
+guint pktan_unexpected_conversations(const pktan_unexpected *u)
+{
+    return pktan_record_map_size(u->conversations);
+}
+
+const pktan_flagged_conversation *pktan_unexpected_nth(const pktan_unexpected *u, guint i)
+{
+    return pktan_record_map_nth(u->conversations, i);
+}
+
+void pktan_flagged_ends(const pktan_flagged_conversation *c, const pktan_addr **client,
+                        guint16 *client_port, const pktan_addr **server, guint16 *server_port)
+{
+    pktan_conversation_ends_of(&c->key, pktan_server_side(&c->sides, &c->key), client,
+                               client_port, server, server_port);
+}
+
+static pktan_flag flag_of(pktan_judgement_kind kind)
+{
+    switch (kind) {
+    case PKTAN_JUDGED_NAMED:
+        return PKTAN_FLAG_NAMED;
+    case PKTAN_JUDGED_CARRIER:
+        return PKTAN_FLAG_CARRIER;
+    case PKTAN_JUDGED_UNIDENTIFIED:
+        return PKTAN_FLAG_UNIDENTIFIED;
+    default:
+        return PKTAN_FLAG_NONE;
+    }
+}
+
+/* Judges the frame's layers unless the conversation is already flagged by
+ * a named protocol (the first such name stays: RDP that switches to TLS is
+ * still RDP). */
+static void judge(const pktan_policy *policy, pktan_flagged_conversation *c,
+                  const pktan_unexpected_frame *f)
+{
+    pktan_conversation_ends ends;
+    pktan_judgement j;
+    guint16 client_port;
+    pktan_flag flag;
+
+    if (c->flag == PKTAN_FLAG_NAMED || f->n_layers == 0)
+        return;
+    pktan_flagged_ends(c, &ends.client, &client_port, &ends.server, &ends.server_port);
+    pktan_policy_judge(policy, f->layers, f->n_layers, &ends, &j);
+    flag = flag_of(j.kind);
+    if (flag <= c->flag)
+        return;
+    c->flag = (guint8)flag;
+    c->protocol = j.protocol;
+    c->flag_frame = f->frame;
+    c->chain_len = (guint8)MIN(j.chain_len, PKTAN_CHAIN_MAX);
+    for (guint i = 0; i < c->chain_len; i++)
+        c->chain[i] = f->layers[j.chain_start + i];
+}
+
+const pktan_flagged_conversation *pktan_unexpected_add(pktan_unexpected *u,
+                                                       const pktan_unexpected_frame *f)
+{
+    pktan_conversation_key key;
+    guint8 src_side = pktan_conversation_key_make(&key, f->transport, &f->src, f->src_port,
+                                                  &f->dst, f->dst_port, f->stream);
+    gboolean created;
+    pktan_flagged_conversation *c = pktan_record_map_get(u->conversations, &key, &created);
+
+    if (created) {
+        pktan_server_sides_init(&c->sides, f->has_ports, src_side);
+        c->protocol = -1;
+        c->first_frame = f->frame;
+        c->first_time = c->last_time = f->time;
+    }
+    pktan_server_sides_hint(&c->sides, src_side, f->hint);
+    c->packets++;
+    c->bytes += f->bytes;
+    c->first_time = MIN(c->first_time, f->time);
+    c->last_time = MAX(c->last_time, f->time);
+    judge(u->policy, c, f);
+    return c;
+}

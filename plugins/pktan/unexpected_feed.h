@@ -1,0 +1,36 @@
+/* Tap records into the Unexpected Protocols tracker, for the -z report,
+ * the dialog and the packet marks alike. A frame's IP, TCP and UDP
+ * headers arrive first (the last one of each is the innermost: a tunnel's
+ * inner conversation counts, its outer UDP flow does not); the frame's end
+ * then hands the tracker that conversation and the frame's layers
+ * (pinfo->layers). Headers quoted in ICMP errors are not fed: the listeners
+ * do not ask for error packets. */
+#ifndef PKTAN_UNEXPECTED_FEED_H
+#define PKTAN_UNEXPECTED_FEED_H
+
+#include <epan/packet_info.h>
+#include <epan/dissectors/packet-tcp.h>
+#include <epan/dissectors/packet-udp.h>
+
+#include "unexpected.h"
+
+typedef struct {
+    guint32 frame;               /* the frame the headers below belong to */
+    pktan_unexpected_frame last; /* its innermost conversation so far */
+} pktan_unexpected_feed;
+
+void pktan_unexpected_feed_reset(pktan_unexpected_feed *feed);
+
+void pktan_unexpected_feed_ip(pktan_unexpected_feed *feed, const packet_info *pinfo,
+                              const address *src, const address *dst, guint8 upper_protocol);
+void pktan_unexpected_feed_tcp(pktan_unexpected_feed *feed, const packet_info *pinfo,
+                               const struct tcpheader *th);
+void pktan_unexpected_feed_udp(pktan_unexpected_feed *feed, const packet_info *pinfo,
+                               const e_udphdr *uh);
+
+/* The frame is complete: counts it in u and returns its conversation. */
+const pktan_flagged_conversation *pktan_unexpected_feed_frame(pktan_unexpected_feed *feed,
+                                                              pktan_unexpected *u,
+                                                              packet_info *pinfo);
+
+#endif
