@@ -87,8 +87,7 @@ pktan_policy *pktan_policy_new(pktan_allowlist *list, gboolean baseline,
     p->list = list;
     p->baseline = baseline;
     p->entries = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, entry_free);
-    if (baseline)
-        classify(p, pktan_baseline_protocols, CLASS_BASELINE, resolve, user_data);
+    classify(p, pktan_baseline_protocols, CLASS_BASELINE, resolve, user_data);
     classify(p, always_allowed, CLASS_ALWAYS, resolve, user_data);
     classify(p, pktan_carrier_protocols, CLASS_CARRIER, resolve, user_data);
     classify(p, data, CLASS_DATA, resolve, user_data);
@@ -176,13 +175,14 @@ void pktan_policy_judge(const pktan_policy *policy, const int *layers, guint n_l
             e = &unknown;
         if (e->cls == CLASS_ALWAYS)
             continue;
-        if (allowed(policy, e, ends))
-            return; /* allows everything it carries */
-        if (e->cls == CLASS_BASELINE) {
+        if (e->cls == CLASS_BASELINE && (policy->baseline || allowed(policy, e, ends))) {
+            /* a lower layer allows itself, not what it carries */
             if (e->ends_walk)
                 return;
             continue;
         }
+        if (e->cls != CLASS_BASELINE && allowed(policy, e, ends))
+            return; /* allows everything it carries */
         if (e->cls == CLASS_CARRIER) {
             if (carrier < 0) {
                 carrier = layers[i];

@@ -4,8 +4,8 @@
  *
  * The walk, outermost layer first:
  *   - the baseline (link, network and transport protocols, tunnels) is
- *     always allowed unless the user turns it off; below the innermost
- *     transport only the application layers are judged;
+ *     always allowed unless the user turns it off; then each needs a rule,
+ *     which allows that layer alone, not what it carries;
  *   - a layer a rule allows allows everything carried inside it (http its
  *     bodies, tls its certificates): the walk stops;
  *   - carriers (tpkt, cotp, t125, t124) name nothing themselves when a

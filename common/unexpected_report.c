@@ -161,8 +161,8 @@ static void write_text(const pktan_unexpected *u, const pktan_unexpected_table *
     pktan_text_report_begin(ctx->out, "PktAn Unexpected Protocols", args->filter);
     fprintf(ctx->out, "Allowlist: %s\n", policy_line(pktan_unexpected_policy(u), policy, sizeof policy));
     fprintf(ctx->out, "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " conversations break it "
-            "(%u protocols); %u unidentified payload groups\n\n", t->flagged, t->conversations,
-            t->protocols->len, t->unidentified->len);
+            "(%u protocol%s); %" G_GUINT64_FORMAT " with unidentified payload\n\n", t->flagged, t->conversations,
+            t->protocols->len, t->protocols->len == 1 ? "" : "s", t->unidentified_conversations);
     pktan_text_table_write(protocols, ctx->out);
     fputc('\n', ctx->out);
     pktan_text_table_write(endpoints, ctx->out);

@@ -173,6 +173,7 @@ pktan_unexpected_table *pktan_unexpected_table_build(const pktan_unexpected *u)
             t->flagged++;
             add_flagged(s, c);
         } else if (c->flag == PKTAN_FLAG_UNIDENTIFIED) {
+            t->unidentified_conversations++;
             add_unidentified(s, t, c);
         }
     }

@@ -47,6 +47,7 @@ typedef struct {
     guint64 conversations;  /* every conversation seen */
     guint64 packets;
     guint64 flagged;        /* conversations under a protocol */
+    guint64 unidentified_conversations;
     GPtrArray *protocols;   /* of pktan_protocol_row *, most conversations first */
     GPtrArray *unidentified; /* of pktan_unidentified_row *, most packets first */
     void *storage;

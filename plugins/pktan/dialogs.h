@@ -5,5 +5,6 @@
 void pktan_dests_dialog_register(void);
 void pktan_rtt_dialog_register(void);
 void pktan_conn_dialog_register(void);
+void pktan_unexpected_dialog_register(void);
 
 #endif

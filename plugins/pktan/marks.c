@@ -62,6 +62,7 @@ static struct {
     pktan_unexpected *unexpected; /* NULL when the allowlist is broken */
     pktan_unexpected_feed unexpected_feed;
     guint policy_generation;
+    gboolean marking;      /* the postdissector is registered */
     guint32 tracked_up_to; /* frames are read in order, once */
     int tap_ip, tap_ipv6, tap_tcp, tap_udp, tap_eth;
 } marks;
@@ -302,11 +303,13 @@ static void marks_init(void)
 {
     pktan_conn_feed_reset(&marks.feed);
     pktan_unexpected_feed_reset(&marks.unexpected_feed);
+    marks.tracked_up_to = 0;
+    if (!marks.marking)
+        return;
     if (marks.unexpected == NULL || marks.policy_generation != pktan_policy_prefs_generation())
         rebuild_unexpected();
     else
         pktan_unexpected_reset(marks.unexpected);
-    marks.tracked_up_to = 0;
 }
 
 void pktan_marks_register(int proto_pktan, module_t *prefs)
@@ -385,6 +388,7 @@ static void start_marking(void)
     if (started)
         return;
     started = TRUE;
+    marks.marking = TRUE;
     register_postdissector(create_dissector_handle(dissect_marks, proto));
     error = register_tap_listener("frame", &helper, NULL, TL_IS_DISSECTOR_HELPER, NULL, NULL,
                                   NULL, NULL);

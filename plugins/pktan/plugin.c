@@ -53,6 +53,7 @@ static void register_taps(void)
     pktan_dests_dialog_register();
     pktan_rtt_dialog_register();
     pktan_conn_dialog_register();
+    pktan_unexpected_dialog_register();
 }
 
 void plugin_register(void)

@@ -121,7 +121,7 @@ static pktan_allowlist *from_prefs(char **error)
     if (list == NULL)
         return NULL;
     if (allowlist_file == NULL || allowlist_file[0] == '\0') {
-        list->source = g_strdup_printf("the Allowed protocols table (%u rows)", n_records);
+        list->source = g_strdup("the Allowed protocols table");
         return list;
     }
     file = pktan_allowlist_load(allowlist_file, pktan_protocol_id, NULL, error);
@@ -131,8 +131,7 @@ static pktan_allowlist *from_prefs(char **error)
     }
     while (file->rules->len > 0)
         g_ptr_array_add(list->rules, g_ptr_array_steal_index(file->rules, 0));
-    list->source = g_strdup_printf("the Allowed protocols table (%u rows) and %s", n_records,
-                                   allowlist_file);
+    list->source = g_strdup_printf("the Allowed protocols table and %s", allowlist_file);
     pktan_allowlist_free(file);
     return list;
 }
