@@ -181,8 +181,10 @@ void pktan_policy_judge(const pktan_policy *policy, const int *layers, guint n_l
                 return;
             continue;
         }
-        if (e->cls != CLASS_BASELINE && allowed(policy, e, ends))
-            return; /* allows everything it carries */
+        if (e->cls != CLASS_BASELINE && allowed(policy, e, ends)) {
+            out->kind = PKTAN_JUDGED_RULE; /* allows everything it carries */
+            return;
+        }
         if (e->cls == CLASS_CARRIER) {
             if (carrier < 0) {
                 carrier = layers[i];

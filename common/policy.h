@@ -39,6 +39,7 @@ extern const char *const pktan_carrier_protocols[];
 
 typedef enum {
     PKTAN_JUDGED_ALLOWED,      /* nothing here breaks the policy */
+    PKTAN_JUDGED_RULE,         /* a rule allows an application protocol here */
     PKTAN_JUDGED_UNIDENTIFIED, /* payload no dissector recognised */
     PKTAN_JUDGED_CARRIER,      /* only a carrier (tpkt...) broke it */
     PKTAN_JUDGED_NAMED,        /* a protocol a person would name */

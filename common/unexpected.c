@@ -67,9 +67,23 @@ static pktan_flag flag_of(pktan_judgement_kind kind)
     }
 }
 
-/* Judges the frame's layers unless the conversation is already flagged by
- * a named protocol (the first such name stays: RDP that switches to TLS is
- * still RDP). */
+gboolean pktan_flagged_counts(const pktan_flagged_conversation *c)
+{
+    return c->flag == PKTAN_FLAG_NAMED || (c->flag == PKTAN_FLAG_CARRIER && !c->saw_rule);
+}
+
+static void keep_chain(pktan_flagged_conversation *c, const pktan_unexpected_frame *f,
+                       const pktan_judgement *j)
+{
+    c->chain_len = (guint8)MIN(j->chain_len, PKTAN_CHAIN_MAX);
+    for (guint i = 0; i < c->chain_len; i++)
+        c->chain[i] = f->layers[j->chain_start + i];
+}
+
+/* Judges every frame: the first protocol that breaks the policy names the
+ * conversation for good (RDP that switches to TLS is still RDP); frames
+ * after it may show a longer chain under that protocol (http, then
+ * http:data-text-lines), which the report shows. */
 static void judge(const pktan_policy *policy, pktan_flagged_conversation *c,
                   const pktan_unexpected_frame *f)
 {
@@ -78,19 +92,21 @@ static void judge(const pktan_policy *policy, pktan_flagged_conversation *c,
     guint16 client_port;
     pktan_flag flag;
 
-    if (c->flag == PKTAN_FLAG_NAMED || f->n_layers == 0)
+    if (f->n_layers == 0)
         return;
     pktan_flagged_ends(c, &ends.client, &client_port, &ends.server, &ends.server_port);
     pktan_policy_judge(policy, f->layers, f->n_layers, &ends, &j);
+    if (j.kind == PKTAN_JUDGED_RULE)
+        c->saw_rule = 1;
     flag = flag_of(j.kind);
-    if (flag <= c->flag)
-        return;
-    c->flag = (guint8)flag;
-    c->protocol = j.protocol;
-    c->flag_frame = f->frame;
-    c->chain_len = (guint8)MIN(j.chain_len, PKTAN_CHAIN_MAX);
-    for (guint i = 0; i < c->chain_len; i++)
-        c->chain[i] = f->layers[j.chain_start + i];
+    if (flag > c->flag && c->flag != PKTAN_FLAG_NAMED) {
+        c->flag = (guint8)flag;
+        c->protocol = j.protocol;
+        c->flag_frame = f->frame;
+        keep_chain(c, f, &j);
+    } else if (flag == c->flag && j.protocol == c->protocol && j.chain_len > c->chain_len) {
+        keep_chain(c, f, &j);
+    }
 }
 
 const pktan_flagged_conversation *pktan_unexpected_add(pktan_unexpected *u,

@@ -45,6 +45,7 @@ typedef struct {
     pktan_server_sides sides;
     guint8 flag;        /* pktan_flag */
     guint8 chain_len;
+    guint8 saw_rule;    /* a frame had an application protocol a rule allows */
     int protocol;       /* reported protocol id when flag >= CARRIER */
     int chain[PKTAN_CHAIN_MAX];
     guint32 first_frame;
@@ -70,6 +71,12 @@ const pktan_flagged_conversation *pktan_unexpected_add(pktan_unexpected *u,
 
 guint pktan_unexpected_conversations(const pktan_unexpected *u);
 const pktan_flagged_conversation *pktan_unexpected_nth(const pktan_unexpected *u, guint i);
+
+/* Whether the conversation counts for a protocol: named, or only a
+ * carrier (tpkt...) in a conversation that never showed an allowed
+ * protocol (RDP's TLS records look like bare TPKT to Wireshark 4.0, which
+ * must not flag an allowed RDP session). */
+gboolean pktan_flagged_counts(const pktan_flagged_conversation *c);
 
 /* The ends of a conversation as the report names them. */
 void pktan_flagged_ends(const pktan_flagged_conversation *c, const pktan_addr **client,

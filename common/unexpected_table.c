@@ -169,7 +169,7 @@ pktan_unexpected_table *pktan_unexpected_table_build(const pktan_unexpected *u)
 
         t->conversations++;
         t->packets += c->packets;
-        if (c->flag >= PKTAN_FLAG_CARRIER) {
+        if (pktan_flagged_counts(c)) {
             t->flagged++;
             add_flagged(s, c);
         } else if (c->flag == PKTAN_FLAG_UNIDENTIFIED) {

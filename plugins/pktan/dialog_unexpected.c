@@ -125,6 +125,13 @@ static void show(dialog_state *d, const pktan_flagged_conversation *c)
     if (c->flag == PKTAN_FLAG_NONE)
         return;
     s = pktan_record_map_get(d->shown, &c, &created);
+    if (c->flag != PKTAN_FLAG_UNIDENTIFIED && !pktan_flagged_counts(c)) {
+        if (s->leaf != NULL)
+            count(d, s, -s->packets); /* a carrier in a conversation a rule allows */
+        s->leaf = NULL;
+        s->packets = 0;
+        return;
+    }
     if (s->leaf != NULL && s->flag == c->flag && s->protocol == c->protocol) {
         count(d, s, (gint64)c->packets - s->packets);
         s->packets = (gint64)c->packets;

@@ -238,11 +238,10 @@ static void mark_unexpected(packet_info *pinfo, proto_tree *sub, tvbuff_t *tvb,
     proto_item *item = proto_tree_add_string(sub, hf_unexpected, tvb, 0, 0, name);
 
     proto_item_set_generated(item);
-    if (c->first_frame == pinfo->num)
+    if (c->flag_frame == pinfo->num)
         expert_add_info_format(pinfo, item, &ei_unexpected,
-                               "Unexpected protocol: %s (%s) in this conversation is not in the "
-                               "allowlist (first seen in frame %u)", name,
-                               proto_get_protocol_name(c->protocol), c->flag_frame);
+                               "Unexpected protocol: %s (%s) is not in the allowlist; the whole "
+                               "conversation is marked", name, proto_get_protocol_name(c->protocol));
 }
 
 static void mark_attempt(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, proto_tree **sub,
@@ -275,7 +274,7 @@ static int dissect_marks(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         return 0;
     if (f->transport != 0)
         mark_attempt(pinfo, tree, tvb, &sub, f, settled);
-    if (f->conversation != NULL && f->conversation->flag >= PKTAN_FLAG_CARRIER)
+    if (f->conversation != NULL && pktan_flagged_counts(f->conversation))
         mark_unexpected(pinfo, pktan_subtree(tree, tvb, &sub), tvb, f->conversation);
     return 0;
 }

@@ -232,20 +232,20 @@ static void test_walk(void)
     assert_named(empty, "eth:ethertype:ip:udp:bt-utp", 6881, "bittorrent", 4, 1);
     assert_named(empty, "eth:ethertype:ip:udp:bt-dht", 6881, "bittorrent", 4, 1);
     assert_named(empty, "eth:ethertype:ip:udp:rdpudp", 3389, "rdp", 4, 1);
-    g_assert_cmpint(judge(web, "eth:ethertype:ip:udp:bt-dht", 6881).kind, ==, PKTAN_JUDGED_ALLOWED);
-    g_assert_cmpint(judge(web, "eth:ethertype:ip:udp:rdpudp", 3389).kind, ==, PKTAN_JUDGED_ALLOWED);
+    g_assert_cmpint(judge(web, "eth:ethertype:ip:udp:bt-dht", 6881).kind, ==, PKTAN_JUDGED_RULE);
+    g_assert_cmpint(judge(web, "eth:ethertype:ip:udp:rdpudp", 3389).kind, ==, PKTAN_JUDGED_RULE);
     /* unidentified payload */
     j = judge(empty, "eth:ethertype:ip:udp:data", 9085);
     g_assert_cmpint(j.kind, ==, PKTAN_JUDGED_UNIDENTIFIED);
     g_assert_cmpint(j.protocol, ==, id("data"));
     /* a rule allows what its protocol carries, and only in its scope */
     g_assert_cmpint(judge(web, "eth:ethertype:ip:tcp:http:data-text-lines", 80).kind, ==,
-                    PKTAN_JUDGED_ALLOWED);
+                    PKTAN_JUDGED_RULE);
     assert_named(web, "eth:ethertype:ip:tcp:http:data-text-lines", 8080, "http", 4, 2);
     g_assert_cmpint(judge(web, "eth:ethertype:ip:tcp:tpkt:cotp:rdp", 3389).kind, ==,
-                    PKTAN_JUDGED_ALLOWED);
+                    PKTAN_JUDGED_RULE);
     g_assert_cmpint(judge(web, "eth:ethertype:ip:tcp:tls:x509sat", 3389).kind, ==,
-                    PKTAN_JUDGED_ALLOWED);
+                    PKTAN_JUDGED_RULE);
     /* without the baseline, every layer needs a rule */
     assert_named(bare, "frame:eth:ethertype:ip:tcp:http", 80, "tcp", 4, 2);
     assert_named(bare, "frame:eth:ethertype:ip:icmp:ip:tcp", 80, "icmp", 4, 3);
@@ -305,6 +305,8 @@ static void test_attribution(void)
     frame(&t, 0, FALSE, PKTAN_SERVER_HINT_NONE, "eth:ethertype:ip:tcp:tls");
     c = frame(&t, 0, TRUE, PKTAN_SERVER_HINT_NONE, "eth:ethertype:ip:tcp:http");
     g_assert_cmpint(c->protocol, ==, id("rdp")); /* the first name stays */
+    g_assert_true(pktan_flagged_counts(c));
+    g_assert_cmpuint(c->chain_len, ==, 3);
     g_assert_cmpuint(c->packets, ==, 6);
     g_assert_cmpuint(c->bytes, ==, 600);
     g_assert_cmpuint(c->first_frame, ==, 1);
@@ -319,6 +321,9 @@ static void test_attribution(void)
     c = frame(&t, 7, FALSE, PKTAN_SERVER_HINT_NONE, "eth:ethertype:ip:tcp:ssh");
     g_assert_cmpint(c->flag, ==, PKTAN_FLAG_NAMED);
     g_assert_cmpint(c->protocol, ==, id("ssh"));
+    /* a longer chain under the same protocol is kept for the report */
+    c = frame(&t, 7, FALSE, PKTAN_SERVER_HINT_NONE, "eth:ethertype:ip:tcp:ssh:data");
+    g_assert_cmpuint(c->chain_len, ==, 2);
     /* an allowed conversation */
     frame(&t, 8, TRUE, PKTAN_SERVER_HINT_NONE, "eth:ethertype:ip:tcp:tls:x509sat");
     g_assert_cmpuint(pktan_unexpected_conversations(t.u), ==, 3);
@@ -340,6 +345,25 @@ static void test_attribution(void)
 
     pktan_unexpected_reset(t.u);
     g_assert_cmpuint(pktan_unexpected_conversations(t.u), ==, 0);
+    pktan_unexpected_free(t.u);
+}
+
+/* RDP allowed, and its TLS records, which Wireshark 4.0 shows as bare TPKT:
+ * a carrier in a conversation a rule allowed is not reported. Bare TPKT
+ * alone is. */
+static void test_carrier_in_allowed_conversation(void)
+{
+    trace t = {pktan_unexpected_new(policy_of("rdp port=3389\n", TRUE)), 0};
+    const pktan_flagged_conversation *c;
+
+    frame(&t, 1, TRUE, PKTAN_SERVER_HINT_DST, "eth:ethertype:ip:tcp");
+    frame(&t, 1, TRUE, PKTAN_SERVER_HINT_NONE, "eth:ethertype:ip:tcp:tpkt:cotp:rdp");
+    c = frame(&t, 1, TRUE, PKTAN_SERVER_HINT_NONE, "eth:ethertype:ip:tcp:tpkt");
+    g_assert_cmpint(c->flag, ==, PKTAN_FLAG_CARRIER);
+    g_assert_false(pktan_flagged_counts(c));
+    c = frame(&t, 2, TRUE, PKTAN_SERVER_HINT_NONE, "eth:ethertype:ip:tcp:tpkt");
+    g_assert_true(pktan_flagged_counts(c));
+    g_assert_cmpint(c->protocol, ==, id("tpkt"));
     pktan_unexpected_free(t.u);
 }
 
@@ -402,6 +426,7 @@ int main(int argc, char **argv)
     g_test_add_func("/allowlist/scope", test_scope);
     g_test_add_func("/policy/walk", test_walk);
     g_test_add_func("/unexpected/attribution", test_attribution);
+    g_test_add_func("/unexpected/carrier", test_carrier_in_allowed_conversation);
     g_test_add_func("/utp/recognise", test_utp);
     return g_test_run();
 }
