@@ -22,6 +22,11 @@ What it does
 * for every scenario records tcpdump on ``c0`` (client side) and on ``s0``
   (server side) at the same time and writes, next to each capture, a JSON
   sidecar with the ground truth of what the script did;
+* for the vlan scenario tags frames in the kernel (tcx eBPF programs calling
+  bpf_skb_vlan_push/pop: 802.1Q on the client link, QinQ on the server
+  link); for gre the wire also sends a GRE-encapsulated copy of every frame
+  it receives to a collector port (a remote mirror); for reorder dumpcap
+  captures both wire ports into one pcapng (not in time order);
 * removes the namespaces and every process it started on exit, even on error.
 
 Everything except the Debian tools it drives is python3 standard library.
