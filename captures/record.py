@@ -22,6 +22,11 @@ What it does
 * for every scenario records tcpdump on ``c0`` (client side) and on ``s0``
   (server side) at the same time and writes, next to each capture, a JSON
   sidecar with the ground truth of what the script did;
+* for the vlan scenario tags frames in the kernel (tcx eBPF programs calling
+  bpf_skb_vlan_push/pop: 802.1Q on the client link, QinQ on the server
+  link); for gre the wire also sends a GRE-encapsulated copy of every frame
+  it receives to a collector port (a remote mirror); for reorder dumpcap
+  captures both wire ports into one pcapng (not in time order);
 * removes the namespaces and every process it started on exit, even on error.
 
 Everything except the Debian tools it drives is python3 standard library.
@@ -46,7 +51,10 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 PY = sys.executable or "python3"
 
-NS_C, NS_W, NS_S = "pktan-pc", "pktan-pw", "pktan-ps"
+# PKTAN_RECORD_NS renames the namespaces (pktan-pc, pktan-pw, pktan-ps), so
+# that two work trees can record at the same time
+NS_PREFIX = os.environ.get("PKTAN_RECORD_NS", "pktan")
+NS_C, NS_W, NS_S = NS_PREFIX + "-pc", NS_PREFIX + "-pw", NS_PREFIX + "-ps"
 IF_C, IF_WC, IF_WS, IF_S = "c0", "wc", "ws", "s0"
 MAC = {IF_C: "02:99:00:00:00:01", IF_S: "02:99:00:00:00:02",
        IF_WC: "02:99:00:00:01:01", IF_WS: "02:99:00:00:01:02"}
@@ -261,6 +269,126 @@ def frame_info(fr):
     return None
 
 
+# ---------------------------------------------------------------------------
+# 802.1Q / 802.1ad tags pushed and popped by the kernel (runs inside a
+# namespace as "record.py --vlan-tags IF:DIR:OPS ...")
+#
+# This kernel has no 8021q module (no VLAN devices) and no act_vlan tc
+# action, but it has cls_bpf and tcx: a three-instruction eBPF program per
+# hook calls the kernel's bpf_skb_vlan_push()/bpf_skb_vlan_pop() helpers
+# (skb_vlan_push()/skb_vlan_pop(), what act_vlan and VLAN devices use).
+# The programs are attached with bpf links, which the kernel removes when
+# this helper exits.
+
+SYS_BPF = {"x86_64": 321, "aarch64": 280}
+BPF_PROG_LOAD, BPF_LINK_CREATE = 5, 28
+BPF_PROG_TYPE_SCHED_CLS = 3
+BPF_TCX = {"ingress": 46, "egress": 47}   # BPF_TCX_INGRESS / BPF_TCX_EGRESS
+BPF_FUNC_SKB_VLAN_PUSH, BPF_FUNC_SKB_VLAN_POP = 18, 19
+TCX_NEXT = -1
+
+
+def _bpf_insn(op, dst=0, src=0, off=0, imm=0):
+    return struct.pack("<BBhi", op, (src << 4) | dst, off, imm)
+
+
+def vlan_program(ops):
+    """eBPF bytecode: [("push", tpid, vid) | ("pop",)], in order."""
+    code = _bpf_insn(0xBF, 6, 1)                          # r6 = skb
+    for op in ops:
+        code += _bpf_insn(0xBF, 1, 6)                     # r1 = skb
+        if op[0] == "push":
+            code += _bpf_insn(0xB7, 2, imm=socket.htons(op[1]))  # r2 = tpid
+            code += _bpf_insn(0xB7, 3, imm=op[2])         # r3 = vid
+            code += _bpf_insn(0x85, imm=BPF_FUNC_SKB_VLAN_PUSH)
+        else:
+            code += _bpf_insn(0x85, imm=BPF_FUNC_SKB_VLAN_POP)
+    return code + _bpf_insn(0xB7, 0, imm=TCX_NEXT) + _bpf_insn(0x95)  # exit
+
+
+def vlan_tags_main(args):
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    nr = SYS_BPF.get(os.uname().machine)
+    if nr is None:
+        sys.exit("--vlan-tags: unknown bpf() syscall number on this machine")
+
+    def bpf(cmd, attr):
+        buf = ctypes.create_string_buffer(attr, 128)
+        r = libc.syscall(nr, cmd, buf, 128)
+        if r < 0:
+            err = ctypes.get_errno()
+            raise OSError(err, os.strerror(err))
+        return r
+
+    links = []
+    for spec in args.vlan_tags:
+        ifname, direction, opstext = spec.split(":")
+        ops = []
+        for o in opstext.split(","):
+            if o == "pop":
+                ops.append(("pop",))
+            else:
+                tpid, vid = o.split(".")
+                ops.append(("push", int(tpid, 16), int(vid)))
+        code = vlan_program(ops)
+        insns = ctypes.create_string_buffer(code, len(code))
+        lic = ctypes.create_string_buffer(b"GPL")
+        logbuf = ctypes.create_string_buffer(1 << 16)
+        attr = struct.pack("<IIQQIIQII16s", BPF_PROG_TYPE_SCHED_CLS,
+                           len(code) // 8, ctypes.addressof(insns),
+                           ctypes.addressof(lic), 1, len(logbuf),
+                           ctypes.addressof(logbuf), 0, 0, b"pktan_vlan")
+        try:
+            prog = bpf(BPF_PROG_LOAD, attr)
+        except OSError as e:
+            sys.exit("bpf prog load failed: %s\n%s" % (
+                e, logbuf.value.decode(errors="replace")))
+        link = bpf(BPF_LINK_CREATE, struct.pack(
+            "<IIII", prog, socket.if_nametoindex(ifname),
+            BPF_TCX[direction], 0))
+        os.close(prog)
+        links.append(link)
+    stop_flag = []
+    signal.signal(signal.SIGTERM, lambda *a: stop_flag.append(1))
+    signal.signal(signal.SIGINT, lambda *a: stop_flag.append(1))
+    print("ready", flush=True)
+    while not stop_flag:
+        time.sleep(0.2)
+    for link in links:        # closing the last link fd detaches it
+        os.close(link)
+
+
+# A remote mirror over GRE: what a switch's ERSPAN/RSPAN-over-GRE session
+# (or Linux gretap, or Open vSwitch's GRE mirror) sends to a collector. The
+# kernel here has no GRE (no ip_gre/gretap/erspan devices, no tunnel_key
+# action), so the wire builds the outer headers itself: Ethernet, IPv4
+# 10.99.1.1 -> 10.99.1.2, protocol 47, GRE without options carrying
+# Transparent Ethernet Bridging (0x6558), then the mirrored frame unchanged.
+IF_WM, IF_M = "wm", "m0"
+MIRROR = {"mac": {IF_WM: "02:99:00:00:01:03", IF_M: "02:99:00:00:02:01"},
+          "src": "10.99.1.1", "dst": "10.99.1.2", "gre_proto": 0x6558}
+
+
+def ip_checksum(hdr):
+    s = sum(struct.unpack("!%dH" % (len(hdr) // 2), hdr))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def gre_mirror_copy(fr, ident):
+    gre = struct.pack("!HH", 0, MIRROR["gre_proto"])
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(gre) + len(fr),
+                      ident & 0xFFFF, 0x4000, 64, 47, 0,
+                      socket.inet_aton(MIRROR["src"]),
+                      socket.inet_aton(MIRROR["dst"]))
+    hdr = hdr[:10] + struct.pack("!H", ip_checksum(hdr)) + hdr[12:]
+    mac = lambda m: bytes(int(x, 16) for x in m.split(":"))
+    return mac(MIRROR["mac"][IF_M]) + mac(MIRROR["mac"][IF_WM]) + \
+        b"\x08\x00" + hdr + gre + fr
+
+
 def wire_main(args):
     socks = {}
     for name in (IF_WC, IF_WS):
@@ -271,6 +399,12 @@ def wire_main(args):
         s.setblocking(False)
         socks[name] = s
     other = {IF_WC: IF_WS, IF_WS: IF_WC}
+    mirror = None
+    if args.mirror_gre:
+        mirror = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                               socket.htons(ETH_P_ALL))
+        mirror.bind((args.mirror_gre, ETH_P_ALL))
+    mirror_seq = 0
     delay = args.delay_ms / 1000.0
     heap = []
     seq = 0
@@ -345,6 +479,19 @@ def wire_main(args):
                     stats["dropped"] += 1
                     stats["dropped_frames"].append(why)
                     continue
+                if mirror is not None:
+                    # the mirror copies what each port receives, at once
+                    mirror_seq += 1
+                    try:
+                        mirror.send(gre_mirror_copy(fr, mirror_seq))
+                        stats["mirrored"] = stats.get("mirrored", 0) + 1
+                    except OSError as e:
+                        print("mirror send failed: %s" % e, file=sys.stderr,
+                              flush=True)
+                if args.strip_vlan:
+                    # a switch: the tags of the ingress port come off, the
+                    # egress port's tc programs push their own
+                    fr = untag(fr)
                 seq += 1
                 heapq.heappush(heap, (t_rx + delay, seq, other[name], fr))
     if args.stats:
@@ -431,24 +578,66 @@ def tracker_main(args):
 # implementations picked themselves; ports of everything else are chosen by
 # this script)
 
-def read_pcap(path):
-    out = []
+VLAN_TPIDS = (0x8100, 0x88A8)
+
+
+def untag(fr):
+    """The frame without its 802.1Q/802.1ad tags (QinQ: all of them)."""
+    while len(fr) >= 18 and struct.unpack("!H", fr[12:14])[0] in VLAN_TPIDS:
+        fr = fr[:12] + fr[16:]
+    return fr
+
+
+def capture_records(path):
+    """[(time, frame bytes, interface id)] of a pcap or pcapng file, in file
+    order (pcapng: Enhanced Packet Blocks, per-interface if_tsresol)."""
     with open(path, "rb") as f:
         data = f.read()
-    if len(data) < 24:
+    out = []
+    if data[:4] == b"\x0a\x0d\x0d\x0a":          # pcapng
+        off, e, resol = 0, "<", []
+        while off + 12 <= len(data):
+            btype = struct.unpack("<I", data[off:off + 4])[0]
+            if btype == 0x0A0D0D0A:
+                e = "<" if data[off + 8:off + 12] == b"\x4d\x3c\x2b\x1a" \
+                    else ">"
+                resol = []
+            btype, blen = struct.unpack(e + "II", data[off:off + 8])
+            body = data[off + 8:off + blen - 4]
+            if btype == 1:                          # Interface Description
+                r, o = 1e-6, 8
+                while o + 4 <= len(body):
+                    code, olen = struct.unpack(e + "HH", body[o:o + 4])
+                    if code == 0:
+                        break
+                    if code == 9:                   # if_tsresol
+                        v = body[o + 4]
+                        r = 2.0 ** -(v & 0x7F) if v & 0x80 else 10.0 ** -v
+                    o += 4 + (olen + 3) // 4 * 4
+                resol.append(r)
+            elif btype == 6:                        # Enhanced Packet
+                ifid, hi, lo, incl = struct.unpack(e + "IIII", body[:16])
+                out.append((((hi << 32) | lo) * resol[ifid],
+                            body[20:20 + incl], ifid))
+            off += blen
         return out
-    magic = data[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        e = "<"
-    else:
-        e = ">"
-    nano = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
+    e = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    nano = data[:4] in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
     off = 24
     while off + 16 <= len(data):
         sec, frac, incl, _ = struct.unpack(e + "IIII", data[off:off + 16])
-        fr = data[off + 16:off + 16 + incl]
+        out.append((sec + frac / (1e9 if nano else 1e6),
+                    data[off + 16:off + 16 + incl], 0))
         off += 16 + incl
-        t = sec + frac / (1e9 if nano else 1e6)
+    return out
+
+
+def read_pcap(path):
+    """Per IP frame (VLAN tags skipped, tunnels not opened): addresses,
+    protocol, ports, TCP flags, in file order."""
+    out = []
+    for t, fr, ifid in capture_records(path):
+        fr = untag(fr)
         info = frame_info(fr)
         if info is None:
             continue
@@ -459,7 +648,8 @@ def read_pcap(path):
         else:
             src = socket.inet_ntop(socket.AF_INET6, fr[22:38])
             dst = socket.inet_ntop(socket.AF_INET6, fr[38:54])
-        rec = {"t": t, "ver": ver, "proto": proto, "src": src, "dst": dst}
+        rec = {"t": t, "ver": ver, "proto": proto, "src": src, "dst": dst,
+               "interface": ifid}
         if proto in (6, 17) and len(fr) >= l4 + 8:
             rec["sport"], rec["dport"] = struct.unpack("!HH", fr[l4:l4 + 4])
             if proto == 6:
@@ -473,27 +663,13 @@ def read_pcap(path):
 
 
 def pcap_packet_count(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    e = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-    off, n = 24, 0
-    while off + 16 <= len(data):
-        incl = struct.unpack(e + "I", data[off + 8:off + 12])[0]
-        off += 16 + incl
-        n += 1
-    return n
+    return len(capture_records(path))
 
 
 def _raw_frames(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    e = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-    off, out = 24, []
-    while off + 16 <= len(data):
-        sec, frac, incl, _ = struct.unpack(e + "IIII", data[off:off + 16])
-        out.append((sec + frac / 1e6, data[off + 16:off + 16 + incl]))
-        off += 16 + incl
-    return out
+    """[(time, frame without VLAN tags)]: the same packet compares equal on
+    an 802.1Q link and on a QinQ link."""
+    return [(t, untag(fr)) for t, fr, _ in capture_records(path)]
 
 
 WIRE_JITTER_LIMIT_MS = 0.9
@@ -573,10 +749,14 @@ def observed_flows(pcap, client_ip):
 
 class Wire:
     def __init__(self, workdir, delay_ms, drop_first_syn=None,
-                 drop_icmp_errors=False):
+                 drop_icmp_errors=False, strip_vlan=False, mirror_gre=None):
         self.stats_path = os.path.join(workdir, "wire-stats.json")
         cmd = [PY, os.path.abspath(__file__), "--wire", "--delay-ms",
                str(delay_ms), "--stats", self.stats_path]
+        if strip_vlan:
+            cmd += ["--strip-vlan"]
+        if mirror_gre:
+            cmd += ["--mirror-gre", mirror_gre]
         if drop_first_syn:
             cmd += ["--drop-first-syn", str(drop_first_syn)]
         if drop_icmp_errors:
@@ -599,6 +779,7 @@ class Wire:
 class Tcpdump:
     def __init__(self, ns, ifc, path, errpath):
         self.path = path
+        self.interface = ifc
         self.errpath = errpath
         self.p = spawn(ns, ["tcpdump", "-i", ifc, "-s", "0", "-U",
                             "--immediate-mode", "-n",
@@ -613,6 +794,32 @@ class Tcpdump:
                 break
             time.sleep(0.05)
         raise RuntimeError("tcpdump did not start on %s" % ifc)
+
+    def close(self):
+        stop(self.p, signal.SIGINT, timeout=15)
+
+
+class Dumpcap:
+    """dumpcap on several interfaces at once, each with its own capture
+    filter, into one pcapng file (an Interface Description Block each)."""
+
+    def __init__(self, ns, ifaces_filters, path, errpath):
+        self.path = path
+        self.interface = ",".join(i for i, _ in ifaces_filters)
+        self.command = ["dumpcap", "-q"]
+        for ifc, flt in ifaces_filters:
+            self.command += ["-i", ifc, "-f", flt]
+        self.command += ["-w", path]
+        self.p = spawn(ns, self.command, stderr=open(errpath, "w"))
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            with open(errpath) as f:
+                if "Capturing on" in f.read():
+                    return
+            if self.p.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise RuntimeError("dumpcap did not start on %s" % self.interface)
 
     def close(self):
         stop(self.p, signal.SIGINT, timeout=15)
@@ -678,12 +885,19 @@ class Recorder:
                     raise
 
     def _record(self, scenario, v, delay_ms, body, protocols, generator,
-                drop_first_syn=None, drop_icmp_errors=False, notes=None):
+                drop_first_syn=None, drop_icmp_errors=False, notes=None,
+                wire_opts=None, middle=None, sides=("client", "server"),
+                side_meta=None):
+        """middle: a function(tmp dir) starting a third capture between
+        client and server (an object with path, interface, close());
+        sides: the captures to keep; side_meta: extra sidecar fields."""
         base = "%s-v%d-d%d" % (scenario, v, delay_ms)
         log("recording", base)
         tmp = os.path.join(self.workdir, base)
+        shutil.rmtree(tmp, ignore_errors=True)     # fresh files per attempt
         os.makedirs(tmp, exist_ok=True)
-        wire = Wire(tmp, delay_ms, drop_first_syn, drop_icmp_errors)
+        wire = Wire(tmp, delay_ms, drop_first_syn, drop_icmp_errors,
+                    **(wire_opts or {}))
         if drop_first_syn:
             wire_drop = "first SYN to port %d" % drop_first_syn
         elif drop_icmp_errors:
@@ -696,6 +910,8 @@ class Recorder:
                 tmp, "client.pcap"), os.path.join(tmp, "tcpdump-c.log"))
             caps["server"] = Tcpdump(NS_S, IF_S, os.path.join(
                 tmp, "server.pcap"), os.path.join(tmp, "tcpdump-s.log"))
+            if middle:
+                caps["middle"] = middle(tmp)
             time.sleep(0.3)
             result = body(v, delay_ms, tmp)
             # let the last frames cross the wire before stopping capture
@@ -713,28 +929,33 @@ class Recorder:
         if callable(result):
             result = result(caps)
         conns = result
-        for side in ("client", "server"):
+        for side in sides:
             name = "%s-%s" % (base, side)
-            pcap = os.path.join(self.outdir, name + ".pcap")
+            ext = os.path.splitext(caps[side].path)[1]
+            pcap = os.path.join(self.outdir, name + ext)
             shutil.copyfile(caps[side].path, pcap)
             os.chmod(pcap, 0o644)
             side_conns = []
             for c in conns:
-                vw = c["views"][side]
+                vw = c["views"].get(side)
                 if vw is None:
                     continue
                 d = {k: c[k] for k in c if k != "views"}
                 d.update(vw)
-                if (side == "client" and d["transport"] == "tcp"
+                # the client and the middle (the wire receives the SYN/ACK
+                # one delay after the SYN and the ACK one more delay later)
+                # see the whole round trip
+                if (side in ("client", "middle") and d["transport"] == "tcp"
                         and d["outcome"] in ("established",
                                              "established_after_retry")):
                     d["expected_irtt_s"] = round(2 * delay_ms / 1000.0, 4)
                 side_conns.append(d)
             meta = {
-                "capture": name + ".pcap",
+                "capture": name + ext,
                 "scenario": scenario,
                 "side": side,
-                "capture_interface": IF_C if side == "client" else IF_S,
+                "capture_interface": {"client": IF_C, "server": IF_S}.get(
+                    side) or caps[side].interface,
                 "packets": pcap_packet_count(pcap),
                 "ip_version": v,
                 "one_way_delay_ms": delay_ms,
@@ -750,6 +971,7 @@ class Recorder:
             }
             if notes:
                 meta["notes"] = notes
+            meta.update((side_meta or {}).get(side, {}))
             with open(os.path.join(self.outdir, name + ".json"), "w") as f:
                 json.dump(meta, f, indent=2)
                 f.write("\n")
@@ -1011,6 +1233,167 @@ def body_tunnels(rec):
             conns.append(c)
             time.sleep(0.2)
         return conns
+    return body
+
+
+# -- VLAN tags, a GRE mirror, a capture out of time order ---------------------
+
+# Client link: an 802.1Q trunk carrying VLAN 42 (c0 and the wire's wc).
+# Server link: QinQ, 802.1ad S-VLAN 100 outside 802.1Q C-VLAN 42 (s0, ws).
+# Each host pushes its link's tags on egress and pops them on ingress; the
+# wire strips whatever tags a frame arrives with and its ports push their
+# own, like a switch. Captures on c0/s0 show the tags both ways (the packet
+# taps run after tc egress and before tc ingress).
+VLAN_C, VLAN_S_OUTER = 42, 100
+VLAN_PROGRAMS = {
+    NS_C: ["%s:egress:8100.%d" % (IF_C, VLAN_C), "%s:ingress:pop" % IF_C],
+    NS_W: ["%s:egress:8100.%d" % (IF_WC, VLAN_C),
+           "%s:egress:8100.%d,88a8.%d" % (IF_WS, VLAN_C, VLAN_S_OUTER)],
+    NS_S: ["%s:egress:8100.%d,88a8.%d" % (IF_S, VLAN_C, VLAN_S_OUTER),
+           "%s:ingress:pop,pop" % IF_S],
+}
+VLAN_SIDE_META = {
+    "client": {"link": "802.1Q trunk, VLAN %d" % VLAN_C,
+               "vlan_tags": [{"tpid": "0x8100", "vid": VLAN_C}]},
+    "server": {"link": "QinQ: 802.1ad S-VLAN %d, 802.1Q C-VLAN %d" % (
+        VLAN_S_OUTER, VLAN_C),
+        "vlan_tags": [{"tpid": "0x88a8", "vid": VLAN_S_OUTER},
+                      {"tpid": "0x8100", "vid": VLAN_C}]},
+}
+
+
+def vlan_up(workdir):
+    procs = []
+    for ns, specs in VLAN_PROGRAMS.items():
+        p = spawn(ns, [PY, os.path.abspath(__file__), "--vlan-tags"] + specs,
+                  stdout=subprocess.PIPE,
+                  stderr=open(os.path.join(workdir, "vlan-%s.log" % ns), "w"))
+        procs.append(p)
+        if p.stdout.readline().decode().strip() != "ready":
+            for q in procs:
+                stop(q)
+            raise RuntimeError("VLAN tag programs did not load in %s: %s" % (
+                ns, open(os.path.join(workdir, "vlan-%s.log" % ns)).read()))
+    return procs
+
+
+def vlan_down(procs):
+    for p in procs:
+        stop(p)
+
+
+def mirror_up():
+    """The mirror's link from the wire (wm) to a collector port (m0) in the
+    wire namespace, with room for the GRE overhead on full-sized frames."""
+    run(["ip", "-n", NS_W, "link", "add", IF_WM, "address",
+         MIRROR["mac"][IF_WM], "mtu", "9000", "type", "veth", "peer", "name",
+         IF_M, "address", MIRROR["mac"][IF_M], "mtu", "9000"])
+    for ifc in (IF_WM, IF_M):
+        nsrun(NS_W, ["ethtool", "-K", ifc, "tx", "off", "tso", "off", "gso",
+                     "off", "gro", "off"], check=False)
+        nsrun(NS_W, ["ip", "link", "set", ifc, "up"])
+
+
+def mirror_down():
+    nsrun(NS_W, ["ip", "link", "del", IF_WM], check=False)
+
+
+def with_middle(body):
+    """The connections of body, seen the same way by a middle capture."""
+    def wrapped(v, d, tmp):
+        conns = body(v, d, tmp)
+        for c in conns:
+            c["views"]["middle"] = dict(c["views"]["server"])
+        return conns
+    return wrapped
+
+
+def handshake_file_order(path, conns):
+    """{(client port, server port): (SYN frame, SYN/ACK frame, ACK frame)}
+    by position in the file (1-based, as Wireshark numbers frames) for the
+    connections listed; also the set of port pairs of any other TCP."""
+    want = {(c["client_port"], c["server_port"]) for c in conns}
+    order, others = {}, set()
+    for n, r in enumerate(read_pcap(path), 1):
+        if r["proto"] != 6 or "flags" not in r:
+            continue
+        fl = r["flags"]
+        fwd = (r["sport"], r["dport"])
+        key = fwd if fwd in want else (r["dport"], r["sport"])
+        if key not in want:
+            others.add(tuple(sorted(fwd)))
+            continue
+        o = order.setdefault(key, [None, None, None])
+        if fl & 0x12 == 0x02 and key == fwd and o[0] is None:
+            o[0] = n
+        elif fl & 0x12 == 0x12 and key != fwd and o[1] is None:
+            o[1] = n
+        elif fl & 0x17 == 0x10 and key == fwd and o[2] is None \
+                and r["payload"] == 0 and o[1] is not None:
+            o[2] = n
+    return {k: tuple(v) for k, v in order.items()}, others
+
+
+REORDER_CONNECTIONS = 3
+
+
+def body_reorder(rec):
+    """dumpcap in the wire namespace captures what arrives on ws (from the
+    server) and on wc (from the client): two interfaces, one pcapng file.
+    dumpcap reads each interface in its own thread and writes packets as
+    each interface's kernel buffer hands them over (TPACKET_V3 blocks,
+    retired by a timer per socket), so the file is not in time order: the
+    SYN/ACK that arrived on ws ~5 ms after the SYN arrived on wc is written
+    first whenever ws's block is handed over first. With ws opened first
+    that is most handshakes."""
+    def body(v, d, tmp):
+        # On this kernel dumpcap's first buffer block per interface never
+        # reaches the file; a warm-up connection fills it. If it does reach
+        # the file it is listed like the others (or the take is retried).
+        (warm,) = rec.ports.take()
+        rc, code = curl(v, warm, Servers.HTTP_PORT, "/index.html")
+        if rc != 0 or code != "200":
+            raise RuntimeError("warm-up curl failed rc=%d" % rc)
+        time.sleep(1.5)
+        conns = []
+        for _ in range(REORDER_CONNECTIONS):
+            (cp,) = rec.ports.take()
+            rc, code = curl(v, cp, Servers.HTTP_PORT, "/index.html")
+            if rc != 0 or code != "200":
+                raise RuntimeError("curl failed rc=%d code=%s" % (rc, code))
+            conns.append(conn("tcp", v, cp, Servers.HTTP_PORT, "http",
+                              view("established", 1), view("established", 1),
+                              request="GET /index.html", http_status=200))
+            time.sleep(0.3)
+
+        def later(caps):
+            c_warm = conn("tcp", v, warm, Servers.HTTP_PORT, "http",
+                          view("established", 1), view("established", 1),
+                          request="GET /index.html", http_status=200,
+                          warm_up=True)
+            order, others = handshake_file_order(caps["middle"].path,
+                                                 conns + [c_warm])
+            if others:
+                raise Retry("other TCP in the middle capture: %s" % others)
+            listed = list(conns)
+            if (warm, Servers.HTTP_PORT) in order:
+                listed.insert(0, c_warm)
+            reordered = 0
+            for c in listed:
+                o = order.get((c["client_port"], c["server_port"]))
+                if o is None or None in o:
+                    raise Retry("handshake of port %d incomplete in the "
+                                "middle capture: %s" % (c["client_port"], o))
+                syn, synack, ack = o
+                c["views"]["middle"] = view(
+                    "established", 1, handshake_frames={
+                        "syn": syn, "synack": synack, "ack": ack},
+                    synack_before_syn=synack < syn)
+                reordered += synack < syn
+            if not reordered:
+                raise Retry("no SYN/ACK before its SYN in file order")
+            return listed
+        return later
     return body
 
 
@@ -1356,7 +1739,8 @@ def update_readme(outdir):
 
 def clean_outdir(outdir):
     for n in os.listdir(outdir):
-        if n.endswith(".pcap") or (n.endswith(".json") and n != "index.json"):
+        if n.endswith(".pcap") or n.endswith(".pcapng") or \
+                (n.endswith(".json") and n != "index.json"):
             os.unlink(os.path.join(outdir, n))
 
 
@@ -1459,6 +1843,75 @@ def main_record(args):
                                  "unreachable, the wire drops those errors "
                                  "so the client only retransmits")
                 flush_filters()
+            if want("vlan"):
+                tags = vlan_up(workdir)
+                try:
+                    rec.record("vlan", v, 5, body_http(
+                        rec, ["/index.html", "/index.html"]), ["http"],
+                        gen_http + "; tags pushed/popped by %s tc (tcx) eBPF "
+                        "programs calling bpf_skb_vlan_push/pop" % kern,
+                        wire_opts={"strip_vlan": True},
+                        side_meta=VLAN_SIDE_META,
+                        notes="client link: 802.1Q trunk, VLAN %d; server "
+                              "link: QinQ, 802.1ad S-VLAN %d outside 802.1Q "
+                              "C-VLAN %d; each host's own interface tags and "
+                              "untags (no 8021q module here), the wire "
+                              "strips and re-tags like a switch" % (
+                                  VLAN_C, VLAN_S_OUTER, VLAN_C))
+                finally:
+                    vlan_down(tags)
+            if want("gre"):
+                mirror_up()
+                try:
+                    rec.record(
+                        "gre", v, 5, with_middle(body_http(
+                            rec, ["/index.html", "/index.html"])), ["http"],
+                        gen_http + "; GRE mirror copies built by record.py's "
+                        "wire", wire_opts={"mirror_gre": IF_WM},
+                        middle=lambda tmp: Tcpdump(
+                            NS_W, IF_M, os.path.join(tmp, "middle.pcap"),
+                            os.path.join(tmp, "tcpdump-m.log")),
+                        sides=("middle",),
+                        side_meta={"middle": {
+                            "link": "remote mirror over GRE: every frame "
+                                    "the wire receives from %s or %s, "
+                                    "encapsulated in IPv4 %s -> %s, GRE "
+                                    "protocol 0x6558 (Transparent Ethernet "
+                                    "Bridging)" % (IF_WC, IF_WS,
+                                                   MIRROR["src"],
+                                                   MIRROR["dst"]),
+                            "outer": {"src": MIRROR["src"],
+                                      "dst": MIRROR["dst"],
+                                      "gre_protocol": "0x6558"}}},
+                        notes="captured at the mirror's collector port m0: "
+                              "the connections are real (curl and "
+                              "http.server through the wire), the GRE/IPv4 "
+                              "encapsulation is written by the wire (this "
+                              "kernel has no GRE); client/server addresses "
+                              "are the inner ones")
+                finally:
+                    mirror_down()
+            if want("reorder"):
+                rec.record(
+                    "reorder", v, 5, body_reorder(rec), ["http"],
+                    gen_http + "; " + first_line(["dumpcap", "--version"]),
+                    middle=lambda tmp: Dumpcap(
+                        NS_W, [(IF_WS, "inbound"), (IF_WC, "inbound")],
+                        os.path.join(tmp, "middle.pcapng"),
+                        os.path.join(tmp, "dumpcap.log")),
+                    sides=("middle",), attempts=4,
+                    side_meta={"middle": {
+                        "capture_tool": "dumpcap -i %s -f inbound -i %s -f "
+                                        "inbound (interface 0: from the "
+                                        "server, 1: from the client)" % (
+                                            IF_WS, IF_WC),
+                        "file_order": "per interface buffer, not time "
+                                      "order"}},
+                    notes="captured in the wire namespace on both wire "
+                          "ports, each packet once (as it arrives); the "
+                          "file is in the order dumpcap got the packets "
+                          "from the two interfaces, so SYN/ACKs come "
+                          "before their SYNs (see handshake_frames)")
         if want("ssh") and not (which("sshd") and which("nc")):
             log("WARNING: sshd/nc unavailable, ssh skipped")
         elif want("ssh"):
@@ -1528,12 +1981,17 @@ def main():
     ap.add_argument("--drop-first-syn", type=int)
     ap.add_argument("--drop-icmp-errors", action="store_true")
     ap.add_argument("--stats")
+    ap.add_argument("--strip-vlan", action="store_true")
+    ap.add_argument("--mirror-gre")
+    ap.add_argument("--vlan-tags", nargs="+", help=argparse.SUPPRESS)
     ap.add_argument("--tracker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--port", type=int)
     ap.add_argument("--seed-port", type=int)
     args = ap.parse_args()
     if args.wire:
         wire_main(args)
+    elif args.vlan_tags:
+        vlan_tags_main(args)
     elif args.tracker:
         tracker_main(args)
     else:

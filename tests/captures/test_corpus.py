@@ -30,9 +30,13 @@ OUTCOMES = {"established", "established_after_retry", "refused",
 SCENARIOS = {"http": (5, 40), "syn-retry": (5,), "closed": (5,),
              "reject-rst": (5,), "reject-icmp": (5,), "drop": (5,),
              "icmp-lost": (5,), "ssh": (5,), "bittorrent": (5,), "rdp": (5,),
-             "port-reuse": (5,)}
+             "port-reuse": (5,), "vlan": (5,)}
 # ... and these for IPv4, both capture points (VXLAN over IPv4)
 SCENARIOS_V4 = {"tunnels": (5,)}
+# ... and these for both IP versions, captured only in the middle (between
+# the wire's ports): a GRE mirror's collector, dumpcap on two interfaces
+SCENARIOS_MIDDLE = {"gre": ((5,), ".pcap"), "reorder": ((5,), ".pcapng")}
+SIDES = ("client", "server", "middle")
 IRTT_TOLERANCE_S = 0.002
 MAX_CORPUS_BYTES = 5 * 1000 * 1000
 
@@ -90,7 +94,7 @@ PACKET_FIELDS = ["frame.number", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst",
                  "tcp.srcport", "tcp.dstport", "tcp.flags.syn",
                  "tcp.flags.ack", "tcp.flags.reset", "udp.srcport",
                  "udp.dstport", "icmp.type", "icmp.code", "icmpv6.type",
-                 "icmpv6.code", "tcp.stream"]
+                 "icmpv6.code", "tcp.stream", "frame.protocols"]
 
 
 def packets(pcap):
@@ -125,6 +129,11 @@ def packets(pcap):
             continue
         r = {"src": inner["ip.src"] or inner["ipv6.src"],
              "dst": inner["ip.dst"] or inner["ipv6.dst"]}
+        layers = d["frame.protocols"].split(":")
+        if "ipv6" in layers and "ip" in layers and \
+                layers[::-1].index("ipv6") < layers[::-1].index("ip"):
+            # IPv6 inside an IPv4 tunnel (gre-v6): the inner header is v6
+            r = {"src": inner["ipv6.src"], "dst": inner["ipv6.dst"]}
         if d["tcp.srcport"]:
             r.update(kind="tcp", sport=int(d["tcp.srcport"]),
                      dport=int(d["tcp.dstport"]), stream=d["tcp.stream"],
@@ -171,6 +180,11 @@ class CorpusTest(unittest.TestCase):
                     for side in ("client", "server"):
                         n = "%s-v%d-d%d-%s.pcap" % (scen, v, d, side)
                         self.assertIn(n, names, "missing capture " + n)
+        for scen, (delays, ext) in SCENARIOS_MIDDLE.items():
+            for v in (4, 6):
+                for d in delays:
+                    n = "%s-v%d-d%d-middle%s" % (scen, v, d, ext)
+                    self.assertIn(n, names, "missing capture " + n)
 
     def test_every_capture_has_a_valid_sidecar(self):
         self.assertTrue(self.corpus, "no captures found in " + CAPDIR)
@@ -180,7 +194,7 @@ class CorpusTest(unittest.TestCase):
                 missing = REQUIRED_KEYS - set(meta)
                 self.assertFalse(missing, "sidecar lacks %s" % missing)
                 self.assertEqual(meta["capture"], os.path.basename(pcap))
-                self.assertIn(meta["side"], ("client", "server"))
+                self.assertIn(meta["side"], SIDES)
                 self.assertIn(meta["ip_version"], (4, 6))
                 self.assertIsInstance(meta["one_way_delay_ms"], (int, float))
                 self.assertIsInstance(meta["protocols"], list)
@@ -249,9 +263,11 @@ class CorpusTest(unittest.TestCase):
 
     def test_initial_rtt_matches_wire_delay(self):
         checked = set()
-        for pcap, meta in self.metas(side="client"):
+        for pcap, meta in self.metas():
             d = meta["one_way_delay_ms"]
-            if not d:
+            # the client and the middle see the whole round trip; a file
+            # out of time order is checked by test_reorder_file_order
+            if not d or meta["side"] == "server" or meta.get("file_order"):
                 continue
             out = tshark(pcap, "-T", "fields", "-e", "tcp.stream",
                          "-e", "tcp.srcport", "-e", "tcp.dstport",
@@ -293,6 +309,110 @@ class CorpusTest(unittest.TestCase):
             for d in (5, 40):
                 self.assertIn((v, d), checked,
                               "no iRTT checked for v%d delay %d" % (v, d))
+
+    def test_reorder_file_order(self):
+        """reorder-*: the sidecar's handshake frames are the client's SYN, the
+        server's SYN/ACK and the client's pure ACK (tshark's fields), some
+        SYN/ACK comes before its SYN in the file, and the handshake's times
+        (ACK minus SYN, whatever the file order) are 2 x the wire delay."""
+        n = 0
+        for pcap, meta in self.metas(scenario="reorder"):
+            out = tshark(pcap, "-T", "fields", "-e", "frame.number",
+                         "-e", "frame.time_epoch", "-e", "frame.interface_id",
+                         "-e", "tcp.srcport", "-e", "tcp.dstport",
+                         "-e", "tcp.flags.syn", "-e", "tcp.flags.ack",
+                         "-e", "tcp.len", "-e", "tcp.stream")
+            frames = {}
+            for line in out.splitlines():
+                f = line.split("\t")
+                frames[int(f[0])] = {
+                    "t": float(f[1]), "interface": int(f[2]),
+                    "ports": (int(f[3]), int(f[4])),
+                    "syn": f[5] in ("1", "True"), "ack": f[6] in ("1", "True"),
+                    "len": int(f[7]), "stream": f[8]}
+            before = 0
+            with self.subTest(capture=meta["capture"]):
+                self.assertTrue(meta["file_order"])
+                for c in meta["connections"]:
+                    hf = c["handshake_frames"]
+                    cs, sc = (c["client_port"], c["server_port"]), \
+                        (c["server_port"], c["client_port"])
+                    syn, synack, ack = (frames[hf[k]] for k in
+                                        ("syn", "synack", "ack"))
+                    self.assertEqual((syn["ports"], syn["syn"], syn["ack"]),
+                                     (cs, True, False))
+                    self.assertEqual((synack["ports"], synack["syn"],
+                                      synack["ack"]), (sc, True, True))
+                    self.assertEqual((ack["ports"], ack["syn"], ack["ack"],
+                                      ack["len"]), (cs, False, True, 0))
+                    self.assertEqual(len({syn["stream"], synack["stream"],
+                                          ack["stream"]}), 1)
+                    # the SYN/ACK arrived on the server-side port after the
+                    # SYN arrived on the client-side port
+                    self.assertLess(syn["t"], synack["t"])
+                    self.assertLess(synack["t"], ack["t"])
+                    self.assertEqual(c["synack_before_syn"],
+                                     hf["synack"] < hf["syn"])
+                    before += hf["synack"] < hf["syn"]
+                    self.assertLessEqual(
+                        abs(ack["t"] - syn["t"] - c["expected_irtt_s"]),
+                        IRTT_TOLERANCE_S)
+                    self.assertAlmostEqual(c["expected_irtt_s"],
+                                           2 * meta["one_way_delay_ms"] / 1000.0)
+                self.assertGreater(before, 0, "no SYN/ACK before its SYN")
+                numbers = sorted(frames)
+                self.assertTrue(any(frames[b]["t"] < frames[a]["t"] for a, b in
+                                    zip(numbers, numbers[1:])),
+                                "the file is in time order")
+                n += 1
+        self.assertEqual(n, 2)
+
+    def test_vlan_tags(self):
+        """vlan-*: every frame on the client link carries 802.1Q VLAN 42,
+        every frame on the server link 802.1ad S-VLAN 100 outside 802.1Q
+        C-VLAN 42, as the sidecar says."""
+        n = 0
+        for pcap, meta in self.metas(scenario="vlan"):
+            with self.subTest(capture=meta["capture"]):
+                out = tshark(pcap, "-T", "fields", "-e", "eth.type",
+                             "-e", "ieee8021ad.id", "-e", "vlan.etype",
+                             "-e", "vlan.id", "-E", "occurrence=a",
+                             "-E", "aggregator=,")
+                expected = set()
+                tags = meta["vlan_tags"]
+                outer = "0x%04x" % int(tags[0]["tpid"], 16)
+                if len(tags) == 1:
+                    expected.add((outer, "", "0x%04x" % 0x0800, str(tags[0]["vid"])))
+                    expected.add((outer, "", "0x%04x" % 0x86DD, str(tags[0]["vid"])))
+                else:
+                    for et in (0x0800, 0x86DD):
+                        expected.add((outer, str(tags[0]["vid"]), "0x%04x" % et,
+                                      str(tags[1]["vid"])))
+                rows = {tuple(line.split("\t")) for line in out.splitlines()}
+                self.assertTrue(rows)
+                self.assertLessEqual(rows, expected)
+                n += 1
+        self.assertEqual(n, 4)
+
+    def test_gre_mirror(self):
+        """gre-*: every frame is a GRE (Transparent Ethernet Bridging) copy
+        from the mirror to the collector with the connection inside."""
+        n = 0
+        for pcap, meta in self.metas(scenario="gre"):
+            with self.subTest(capture=meta["capture"]):
+                out = tshark(pcap, "-T", "fields", "-e", "ip.src", "-e",
+                             "ip.dst", "-e", "gre.proto", "-e",
+                             "frame.protocols", "-E", "occurrence=f")
+                rows = {tuple(line.split("\t")[:3]) for line in
+                        out.splitlines()}
+                self.assertEqual(rows, {(meta["outer"]["src"],
+                                         meta["outer"]["dst"],
+                                         meta["outer"]["gre_protocol"])})
+                inner = "ipv6" if meta["ip_version"] == 6 else "ip"
+                for line in out.splitlines():
+                    self.assertIn(":gre:eth:ethertype:%s:tcp" % inner, line)
+                n += 1
+        self.assertEqual(n, 2)
 
     # -- protocols -------------------------------------------------------
 

@@ -106,6 +106,16 @@ class PacketsViewEqualsWireshark(unittest.TestCase):
                 v6 = {k: v for k, v in ours.items() if ":" in k[0]}
                 wireshark_v4 = wireshark_dests(path, "dests")
                 wireshark_v6 = wireshark_dests(path, "ipv6_dests")
+                # IPv6 inside IPv4 (gre-v6): both count a frame once per IP
+                # header under the address its transport header is seen
+                # with, the inner one. Wireshark's IPv4 tree holds the outer
+                # IPv4 header's count, named by the inner IPv6 addresses;
+                # pktan's IPv6 rows hold both counts.
+                inner_v6 = {k: v for k, v in wireshark_v4.items() if ":" in k[0]}
+                if inner_v6:
+                    self.assertEqual(inner_v6, wireshark_v6)
+                    wireshark_v4 = {k: v for k, v in wireshark_v4.items() if ":" not in k[0]}
+                    wireshark_v6 = {k: v + inner_v6[k] for k, v in wireshark_v6.items()}
                 self.assertTrue(wireshark_v4 or wireshark_v6, "Wireshark counted nothing")
                 self.assertEqual(v4, wireshark_v4)
                 self.assertEqual(v6, wireshark_v6)
