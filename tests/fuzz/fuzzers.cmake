@@ -1,0 +1,12 @@
+# The fuzz harnesses: one per parser in common/. Each name N has
+#   tests/fuzz/fuzz_N.c         LLVMFuzzerTestOneInput(), linked with pktan_common
+#   tests/fuzz/seeds/N/         seed corpus (committed)
+#   tests/fuzz/regressions/N/   every input that ever crashed it (committed)
+#   tests/fuzz/N.dict           optional libFuzzer dictionary
+# Adding a harness is one word here (and those files):
+#   allowlist: fuzz_allowlist.c feeds the bytes to
+#   pktan_allowlist_parse(text, len, "fuzz", &list, &err) and frees what it
+#   returns; add "allowlist" below once common/allowlist.c is in pktan_common.
+set(PKTAN_FUZZERS
+  report_args
+)
