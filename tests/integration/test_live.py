@@ -41,7 +41,7 @@ CLIENT4, SERVER4 = "10.98.0.1", "10.98.0.2"
 CLIENT6, SERVER6 = "fd00:98::1", "fd00:98::2"
 HTTP_PORT, CLOSED_PORT, CLOSED_UDP_PORT = 8080, 8081, 9083
 CAPTURE_SECONDS = 10
-RING_PACKETS = 8  # packets per ring file: connections cross the files
+RING_PACKETS = 2  # packets per ring file: every handshake (3 packets) crosses files
 
 # What the client does; it prints what it saw, as JSON (the ground truth).
 CLIENT = r"""
@@ -284,8 +284,10 @@ class LiveCapture(unittest.TestCase):
         files = sorted(glob.glob(os.path.join(self.ring_dir, "ring_*.pcapng")))
         self.assertGreater(len(files), 3, "the ring should have several files")
         merged = os.path.join(self.user.home, "ring-merged.pcapng")
-        proc = self.user.run(["mergecap", "-w", merged] + files)
-        self.assertEqual(proc.returncode, 0, proc.stderr)
+        # mergecap needs no plugin: run it directly (with the sanitizer
+        # runtimes preloaded, Wireshark's uninstrumented tools can hang).
+        subprocess.run(["mergecap", "-w", merged] + files, check=True, capture_output=True)
+        os.chmod(merged, 0o644)
 
         def frameless(rows):
             """Without frame numbers and times: the two capture sockets
