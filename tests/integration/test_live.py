@@ -40,7 +40,7 @@ CLIENT_IF, SERVER_IF = f"pl{os.getpid()}c", f"pl{os.getpid()}s"
 CLIENT4, SERVER4 = "10.98.0.1", "10.98.0.2"
 CLIENT6, SERVER6 = "fd00:98::1", "fd00:98::2"
 HTTP_PORT, CLOSED_PORT, CLOSED_UDP_PORT = 8080, 8081, 9083
-CAPTURE_SECONDS = 10
+CAPTURE_SECONDS = 6
 RING_PACKETS = 2  # packets per ring file: every handshake (3 packets) crosses files
 
 # What the client does; it prints what it saw, as JSON (the ground truth).
