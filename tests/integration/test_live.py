@@ -98,6 +98,11 @@ class LiveCapture(unittest.TestCase):
     def setUpClass(cls):
         if os.geteuid() != 0:
             raise unittest.SkipTest("needs root to make network namespaces")
+        probe = f"pktan-live-probe{os.getpid()}"
+        made = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True)
+        if made.returncode != 0:
+            raise unittest.SkipTest(f"cannot make a network namespace here: {made.stderr.strip()}")
+        subprocess.run(["ip", "netns", "del", probe], capture_output=True)
         cls.user = WiresharkUser()
         cls.user.install()
         cls.server = None
