@@ -4,9 +4,12 @@
 #   tests/fuzz/regressions/N/   every input that ever crashed it (committed)
 #   tests/fuzz/N.dict           optional libFuzzer dictionary
 # Adding a harness is one word here (and those files):
-#   allowlist: fuzz_allowlist.c feeds the bytes to
-#   pktan_allowlist_parse(text, len, "fuzz", &list, &err) and frees what it
-#   returns; add "allowlist" below once common/allowlist.c is in pktan_common.
+#   allowlist: fuzz_allowlist.c feeds the bytes (not NUL-terminated) to
+#   pktan_allowlist_parse(data, size, "fuzz", resolver, NULL, &error) with a
+#   resolver that accepts a fixed set of protocol names, checks "NULL and
+#   one error line" or "a list and no error", and frees both; seeds from
+#   the allowlist examples; then add "allowlist" below. (Checked on main's
+#   common/allowlist.c: it compiles in the clang fuzz build with -Werror.)
 set(PKTAN_FUZZERS
   report_args
 )
