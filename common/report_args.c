@@ -280,8 +280,10 @@ gboolean pktan_args_parse(const char *arg, pktan_args *args, char **error)
     *error = NULL;
     if (arg == NULL)
         arg = "";
-    if (!parse_report(arg, &p, args, error))
+    if (!parse_report(arg, &p, args, error)) {
+        pktan_args_clear(args); /* the default top was already set */
         return FALSE;
+    }
 
     while (*p) {
         const char *end = strchr(p, ',');

@@ -6,7 +6,9 @@ set -euo pipefail
 
 build_pkgs=(cmake gcc make pkg-config libglib2.0-dev wireshark-dev libwireshark-dev)
 run_pkgs=(tshark)
-test_pkgs=(python3 wireshark-qt xvfb xdotool imagemagick x11-utils util-linux passwd time)
+test_pkgs=(python3 wireshark-qt xvfb xdotool imagemagick x11-utils util-linux passwd time
+           clang libclang-rt-dev  # libFuzzer (tests/fuzz)
+           iproute2)  # network namespaces (tests/integration/test_live.py)
 
 want=()
 for group in "${@:-build run test}"; do

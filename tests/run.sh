@@ -3,8 +3,9 @@
 #   1. the normal build (-Wall -Wextra -Werror) with every test: unit,
 #      integration (real tshark), gui (wireshark-qt under Xvfb), captures
 #      (the recorded corpus), perf (the synthetic generator);
-#   2. the AddressSanitizer + UndefinedBehaviorSanitizer build with the unit
-#      and integration tests.
+#   2. the AddressSanitizer + UndefinedBehaviorSanitizer build with the unit,
+#      integration and robustness tests, and the libFuzzer harnesses (fuzz:
+#      60 s each, tests/fuzz/README.md).
 # Installs the Debian packages it needs first (as root).
 #
 # Usage: bash tests/run.sh [normal|sanitize]...   (default: both)
@@ -26,7 +27,7 @@ for config in "${@:-normal sanitize}"; do
   for c in $config; do
     case "$c" in
       normal) run_config "$top/build" "unit|integration|gui|captures|perf" ;;
-      sanitize) run_config "$top/build-sanitize" "unit|integration|robustness" \
+      sanitize) run_config "$top/build-sanitize" "unit|integration|robustness|fuzz" \
                   -DPKTAN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug ;;
       *) echo "tests/run.sh: unknown configuration '$c' (normal or sanitize)" >&2; exit 2 ;;
     esac

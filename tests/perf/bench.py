@@ -5,45 +5,52 @@ though these machines drift between runs.
 
   python3 tests/perf/bench.py --build build [--connections 250000] [--repeat 3]
                               [--markdown docs/benchmark.md]
+                              [--scaling 50000,250000,1000000]
 
-Runs, as an unprivileged user with pktan installed per user (root would not
-load it): the dissection floor `-z endpoints,eth` (every packet dissected,
-no protocol tree), each pktan report that exists, and Wireshark's own
-`-z dests,tree`, `-z io,phs`, `-z conv,tcp`. Runs of the cheap commands are
-interleaved round-robin, `--repeat` times, and the median is reported."""
+Generates the capture with pktan-gen (--connections 1000000 for the big
+one), then runs, as an unprivileged user with pktan installed per user
+(root would not load it): the dissection floor `-z endpoints,eth` (every
+packet dissected, no protocol tree), each pktan report alone, all pktan
+reports together in one tshark, and Wireshark's own `-z io,phs`,
+`-z conv,tcp` and `-z dests,tree`. pktan,unexpected is included once it
+exists (detected by running it on an empty capture; --unexpected yes|no
+overrides). Runs of the cheap commands are interleaved round-robin,
+--repeat times, and the median is reported with its ratio to the floor.
+
+--scaling N1,N2,...: also measures the floor and all pktan reports together
+on a capture of each size (generated one at a time, deleted after) and
+reports how wall time and peak RSS grow: per connection, the marginal
+slope between sizes, and a NON-LINEAR flag when the cost of a connection
+grows with the capture (see tests/perf/README.md)."""
 import argparse
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
-from wireshark_user import WiresharkUser  # noqa: E402
+from wireshark_user import WiresharkUser, write_empty_pcap  # noqa: E402
 
 FLOOR = ("floor: -z endpoints,eth", ["-z", "endpoints,eth"])
-PKTAN = [
-    ("pktan,dests", ["-z", "pktan,dests"]),
-    ("pktan,rtt", ["-z", "pktan,rtt"]),
-    ("pktan,conn", ["-z", "pktan,conn"]),
-    ("pktan,rtt + pktan,conn", ["-z", "pktan,rtt", "-z", "pktan,conn"]),
-    ("pktan,dests + pktan,rtt + pktan,conn",
-     ["-z", "pktan,dests", "-z", "pktan,rtt", "-z", "pktan,conn"]),
-]
+REPORTS = ["dests", "rtt", "conn", "unexpected"]
 WIRESHARK = [
     ("-z io,phs", ["-z", "io,phs"]),
     ("-z conv,tcp", ["-z", "conv,tcp"]),
 ]
 SLOW = [("-z dests,tree", ["-z", "dests,tree"])]
+# Growth this much above the earlier segment's is more than run-to-run noise.
+NON_LINEAR = 1.30
+# The issue's bound: all reports within 10% of the floor's peak RSS.
+RSS_BOUND = 0.10
 
 
 def measure(user, capture, zargs):
     """(wall seconds, peak RSS MiB) of one tshark run."""
     start = time.monotonic()
     proc = user.run(["/usr/bin/time", "-f", "RSS %M", "tshark", "-r", capture, "-q"] + zargs,
-                    timeout=3600)
+                    timeout=7200)
     wall = time.monotonic() - start
     if proc.returncode != 0:
         raise SystemExit(f"tshark {' '.join(zargs)} failed:\n{proc.stderr[-2000:]}")
@@ -51,20 +58,158 @@ def measure(user, capture, zargs):
     return wall, rss_kib / 1024.0
 
 
+def report_exists(user, report):
+    """Whether -z pktan,REPORT runs (a report not written yet exits non-zero
+    saying so)."""
+    empty = write_empty_pcap(os.path.join(user.stage, "empty.pcap"))
+    proc = user.run(["tshark", "-r", empty, "-q", "-z", f"pktan,{report}"])
+    return proc.returncode == 0 and "not implemented" not in proc.stderr
+
+
+def pktan_commands(reports):
+    alone = [(f"pktan,{r}", ["-z", f"pktan,{r}"]) for r in reports]
+    together = (f"all pktan: {' + '.join(reports)}",
+                [a for r in reports for a in ("-z", f"pktan,{r}")])
+    return alone, together
+
+
+def generate(build, user, connections, seed, clients):
+    """(capture path, packets) of a fresh pktan-gen capture in the stage."""
+    capture = os.path.join(user.stage, f"bench-{connections}.pcap")
+    truth = os.path.join(user.stage, f"bench-{connections}.json")
+    t0 = time.monotonic()
+    subprocess.run([os.path.join(build, "tests", "perf", "pktan-gen"), "--connections",
+                    str(connections), "--seed", str(seed), "--clients", str(clients),
+                    "--out", capture, "--truth", truth], check=True, capture_output=True)
+    os.chmod(capture, 0o644)
+    for leftover in (truth, truth[:-len(".json")] + ".conns.tsv"):
+        if os.path.exists(leftover):
+            os.remove(leftover)
+    packets = int(user.run(["capinfos", "-c", "-M", capture]).stdout.split()[-1])
+    print(f"generated {connections} connections, {packets} packets "
+          f"in {time.monotonic() - t0:.1f} s", flush=True)
+    user.run(["tshark", "-r", capture, "-q"])  # warm the page cache
+    return capture, packets
+
+
+def run_rounds(user, capture, commands, repeat, label=""):
+    samples = {name: [] for name, _ in commands}
+    for round_no in range(repeat):
+        for name, zargs in commands:
+            samples[name].append(measure(user, capture, zargs))
+            wall, rss = samples[name][-1]
+            print(f"  {label}round {round_no + 1}: {name}: {wall:.2f} s, {rss:.0f} MiB", flush=True)
+    return samples
+
+
+def median(samples, i):
+    return statistics.median(s[i] for s in samples)
+
+
+def table(args, packets, samples, commands, together, slow, tshark_version):
+    floor_wall, floor_rss = median(samples[FLOOR[0]], 0), median(samples[FLOOR[0]], 1)
+    lines = [f"{args.connections} connections from {args.clients} client hosts, {packets} packets "
+             f"(pktan-gen --seed {args.seed} --clients {args.clients}); "
+             f"median of {args.repeat} interleaved runs{' (1 for dests,tree)' if slow else ''}; "
+             f"tshark {tshark_version}, {os.cpu_count()} cores.",
+             "",
+             "| command | wall (s) | vs floor | peak RSS (MiB) | vs floor |",
+             "|---|---:|---:|---:|---:|"]
+    for name, _ in commands:
+        wall, rss = median(samples[name], 0), median(samples[name], 1)
+        lines.append(f"| `{name}` | {wall:.2f} | {wall / floor_wall - 1:+.1%} "
+                     f"| {rss:.0f} | {rss / floor_rss - 1:+.1%} |")
+    rss_all = median(samples[together[0]], 1)
+    lines += ["", f"All pktan reports together: peak RSS {rss_all / floor_rss - 1:+.1%} of the "
+                  f"floor's (bound: +{RSS_BOUND:.0%}"
+                  f"{', EXCEEDED' if rss_all > floor_rss * (1 + RSS_BOUND) else ', kept'})."]
+    if slow and "pktan,dests" in samples:
+        dests = median(samples["pktan,dests"], 0)
+        tree = median(samples["-z dests,tree"], 0)
+        lines += ["", f"`pktan,dests` is {tree / dests:.1f}x faster than `-z dests,tree`."]
+    return lines
+
+
+def scaling_table(args, points, together_name, startup, tshark_version):
+    """points: [(connections, packets, samples)] in increasing size; startup:
+    (wall, RSS MiB) of tshark on an empty capture, taken off before costs are
+    divided by connections (else the fixed start-up cost makes small
+    captures look dear)."""
+    names = [FLOOR[0], together_name]
+    lines = [f"Growth from {points[0][0]} to {points[-1][0]} connections "
+             f"({args.clients} client hosts, pktan-gen --seed {args.seed}); median of "
+             f"{args.repeat} interleaved runs per size; per connection = (run - tshark start-up "
+             f"on an empty capture: {startup[0]:.2f} s, {startup[1]:.0f} MiB) / connections; "
+             f"tshark {tshark_version}, {os.cpu_count()} cores.",
+             "",
+             "| connections | packets | command | wall (s) | µs per connection | peak RSS (MiB) "
+             "| bytes per connection | RSS vs floor | pktan bytes per connection |",
+             "|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
+    for n, packets, samples in points:
+        floor_rss = median(samples[FLOOR[0]], 1)
+        for name in names:
+            wall, rss = median(samples[name], 0), median(samples[name], 1)
+            extra = "" if name == FLOOR[0] else f"{(rss - floor_rss) * 1048576 / n:.0f}"
+            vs = "" if name == FLOOR[0] else f"{rss / floor_rss - 1:+.1%}"
+            lines.append(f"| {n} | {packets} | `{name}` | {wall:.2f} "
+                         f"| {(wall - startup[0]) * 1e6 / n:.1f} | {rss:.0f} "
+                         f"| {(rss - startup[1]) * 1048576 / n:.0f} | {vs} | {extra} |")
+    lines += ["", "Between sizes: the marginal cost of a connection (slope), and the change of "
+                  "the cost per connection; NON-LINEAR when a connection costs more than "
+                  f"{NON_LINEAR:.2f}x what it did at the smaller size:", "",
+              "| from | to | command | slope: µs/conn | slope: bytes/conn "
+              "| time per connection | memory per connection |",
+              "|---:|---:|---|---:|---:|---:|---:|"]
+    flags = []
+    for name in names:
+        for (n1, _, s1), (n2, _, s2) in zip(points, points[1:]):
+            w1, w2 = median(s1[name], 0), median(s2[name], 0)
+            r1, r2 = median(s1[name], 1), median(s2[name], 1)
+            ratio_w = ((w2 - startup[0]) / n2) / max((w1 - startup[0]) / n1, 1e-12)
+            ratio_r = ((r2 - startup[1]) / n2) / max((r1 - startup[1]) / n1, 1e-12)
+            cells = []
+            for what, ratio in (("time", ratio_w), ("memory", ratio_r)):
+                if ratio > NON_LINEAR:
+                    flags.append(f"{name}: {what} per connection {ratio:.2f}x from {n1} to {n2}")
+                    cells.append(f"{ratio:.2f}x NON-LINEAR")
+                else:
+                    cells.append(f"{ratio:.2f}x")
+            lines.append(f"| {n1} | {n2} | `{name}` | {(w2 - w1) * 1e6 / (n2 - n1):.1f} "
+                         f"| {(r2 - r1) * 1048576 / (n2 - n1):.0f} | {cells[0]} | {cells[1]} |")
+    exceeded = [n for n, _, s in points
+                if median(s[together_name], 1) > median(s[FLOOR[0]], 1) * (1 + RSS_BOUND)]
+    lines += ["", "Growth: " + ("NON-LINEAR: " + "; ".join(flags) + "." if flags else
+                                "linear (no cost per connection grew more than "
+                                f"{NON_LINEAR:.2f}x).")
+              + (f" All pktan reports exceed +{RSS_BOUND:.0%} of the floor's peak RSS at "
+                 f"{', '.join(map(str, exceeded))} connections." if exceeded else
+                 f" All pktan reports stay within +{RSS_BOUND:.0%} of the floor's peak RSS "
+                 "at every size.")]
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", default="build", help="CMake build folder with pktan and pktan-gen")
-    ap.add_argument("--connections", type=int, default=250000)
+    ap.add_argument("--connections", type=int, default=250000,
+                    help="size of the capture of the main table (1000000 for the big one)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--clients", type=int, default=16,
                     help="client hosts (pktan-gen --clients): a few hosts making many "
                          "connections, as a VM's capture is")
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--markdown", help="write the result table here too")
+    ap.add_argument("--markdown", help="write the result tables here too")
     ap.add_argument("--without-dests-tree", action="store_true",
                     help="skip the one slow run (-z dests,tree, about 3 minutes at 250k)")
+    ap.add_argument("--unexpected", choices=("auto", "yes", "no"), default="auto",
+                    help="include pktan,unexpected (auto: if it runs on an empty capture)")
+    ap.add_argument("--scaling", help="comma-separated connection counts, e.g. 50000,250000,1000000")
+    ap.add_argument("--scaling-only", action="store_true", help="skip the main table")
     args = ap.parse_args()
     slow = [] if args.without_dests_tree else SLOW
+    sizes = sorted({int(n) for n in args.scaling.split(",")}) if args.scaling else []
+    if args.scaling_only and len(sizes) < 2:
+        ap.error("--scaling-only needs --scaling with at least two sizes")
 
     build = os.path.abspath(args.build)
     os.environ.setdefault("PKTAN_PLUGIN", os.path.join(build, "plugins", "pktan", "pktan.so"))
@@ -72,59 +217,53 @@ def main():
     with open(os.path.join(build, "common", "pktan_version.h")) as f:
         xy = [l.split('"')[1] for l in f if "PKTAN_WIRESHARK_XY" in l][0]
     os.environ.setdefault("PKTAN_XY", xy)
+    tshark_version = subprocess.run(["tshark", "-v"], capture_output=True,
+                                    text=True).stdout.split()[2]
 
     user = WiresharkUser()
+    lines = []
     try:
         user.install()
-        capture = os.path.join(user.stage, "bench.pcap")
-        t0 = time.monotonic()
-        subprocess.run([os.path.join(build, "tests", "perf", "pktan-gen"), "--connections",
-                        str(args.connections), "--seed", str(args.seed),
-                        "--clients", str(args.clients), "--out", capture,
-                        "--truth", os.path.join(user.stage, "bench.json")],
-                       check=True, capture_output=True)
-        os.chmod(capture, 0o644)
-        packets = int(user.run(["capinfos", "-c", "-M", capture]).stdout.split()[-1])
-        print(f"generated {args.connections} connections, {packets} packets "
-              f"in {time.monotonic() - t0:.1f} s", flush=True)
-        user.run(["tshark", "-r", capture, "-q"])  # warm the page cache
-
-        cheap = [FLOOR] + PKTAN + WIRESHARK
-        samples = {name: [] for name, _ in cheap + slow}
-        for round_no in range(args.repeat):
-            for name, zargs in cheap:
-                samples[name].append(measure(user, capture, zargs))
-                print(f"  round {round_no + 1}: {name}: {samples[name][-1][0]:.2f} s", flush=True)
-        for name, zargs in slow:
-            samples[name].append(measure(user, capture, zargs))
-            print(f"  {name}: {samples[name][-1][0]:.2f} s", flush=True)
+        reports = [r for r in REPORTS if r != "unexpected" or args.unexpected == "yes" or
+                   (args.unexpected == "auto" and report_exists(user, r))]
+        print(f"pktan reports measured: {', '.join(reports)}", flush=True)
+        alone, together = pktan_commands(reports)
+        points, startup = [], None
+        if sizes:
+            empty = write_empty_pcap(os.path.join(user.stage, "empty.pcap"))
+            startup = tuple(statistics.median(v) for v in zip(
+                *[measure(user, empty, FLOOR[1]) for _ in range(max(args.repeat, 3))]))
+        if not args.scaling_only:
+            capture, packets = generate(build, user, args.connections, args.seed, args.clients)
+            cheap = [FLOOR] + alone + [together] + WIRESHARK
+            samples = run_rounds(user, capture, cheap, args.repeat)
+            for name, zargs in slow:
+                samples[name] = [measure(user, capture, zargs)]
+                print(f"  {name}: {samples[name][0][0]:.2f} s", flush=True)
+            lines += table(args, packets, samples, cheap + slow, together, slow, tshark_version)
+            if args.connections in sizes:
+                points.append((args.connections, packets,
+                               {k: samples[k] for k in (FLOOR[0], together[0])}))
+            os.remove(capture)
+        for n in sizes:
+            if any(p[0] == n for p in points):
+                continue
+            capture, packets = generate(build, user, n, args.seed, args.clients)
+            points.append((n, packets, run_rounds(user, capture, [FLOOR, together], args.repeat,
+                                                  label=f"{n}: ")))
+            os.remove(capture)
+        if len(points) >= 2:
+            points.sort(key=lambda p: p[0])
+            lines += ([""] if lines else []) + scaling_table(args, points, together[0],
+                                                             startup, tshark_version)
     finally:
         user.cleanup()
 
-    floor_wall = statistics.median(w for w, _ in samples[FLOOR[0]])
-    floor_rss = statistics.median(r for _, r in samples[FLOOR[0]])
-    lines = [f"{args.connections} connections from {args.clients} client hosts, {packets} packets "
-             f"(pktan-gen --seed {args.seed} --clients {args.clients}); "
-             f"median of {args.repeat} interleaved runs{' (1 for dests,tree)' if slow else ''}; tshark "
-             f"{subprocess.run(['tshark', '-v'], capture_output=True, text=True).stdout.split()[2]}, "
-             f"{os.cpu_count()} cores.",
-             "",
-             "| command | wall (s) | vs floor | peak RSS (MiB) | vs floor |",
-             "|---|---:|---:|---:|---:|"]
-    for name, _ in cheap + slow:
-        wall = statistics.median(w for w, _ in samples[name])
-        rss = statistics.median(r for _, r in samples[name])
-        lines.append(f"| `{name}` | {wall:.2f} | {wall / floor_wall - 1:+.1%} "
-                     f"| {rss:.0f} | {rss / floor_rss - 1:+.1%} |")
-    if slow:
-        dests = statistics.median(w for w, _ in samples["pktan,dests"])
-        tree = statistics.median(w for w, _ in samples["-z dests,tree"])
-        lines += ["", f"`pktan,dests` is {tree / dests:.1f}x faster than `-z dests,tree`."]
-    table = "\n".join(lines)
-    print(table)
+    text = "\n".join(lines)
+    print(text)
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write(table + "\n")
+            f.write(text + "\n")
 
 
 if __name__ == "__main__":

@@ -5,9 +5,16 @@ Connection Outcomes dialog tree and the packet marks run on each in one
 tshark. In the sanitizer build (tests/run.sh sanitize) this is where
 AddressSanitizer and UBSan would speak: no crash, no sanitizer report, exit
 status 0 (or tshark's own error for a file cut mid-packet), and every
-report drawn whole."""
+report drawn whole.
+
+Also random packets from Wireshark's own randpkt (when installed: Debian's
+wireshark-common ships it): one capture per packet type that reaches the
+pktan taps, plus one of random types. randpkt takes no seed, so a capture
+that fails is kept in the build folder (robustness-failures/) for the
+report to name and to reproduce."""
 import glob
 import os
+import shutil
 import subprocess
 import sys
 import unittest
@@ -24,6 +31,13 @@ REPORTS = ["-z", "pktan,rtt", "-z", "pktan,conn,format=json", "-z", "pktan,dests
            "-o", "pktan.mark_packets:always", "-Y", "pktan.conn.outcome or pktan.rtt.slow"]
 TITLES = ("PktAn Handshake RTT", '"report": "conn"', "PktAn Destinations and Ports (view=servers)",
           "PktAn Destinations and Ports (view=packets)", "PktAn/Connection Outcomes")
+
+# randpkt types whose packets carry IP, TCP, UDP or ICMP for the taps ("tcp"
+# is Token Ring/LLC/IP/TCP, "eth" random Ethernet payloads), and "-r": a
+# random type per packet. RANDPKT_COUNT packets of at most RANDPKT_BYTES.
+RANDPKT_TYPES = ("eth", "ip", "ipv6", "tcp", "udp", "icmp", "dns", "sctp", "-r")
+RANDPKT_COUNT = "10000"
+RANDPKT_BYTES = "400"
 
 user = None
 
@@ -88,6 +102,40 @@ class Corruption(unittest.TestCase):
                 for title in TITLES:
                     self.assertIn(title, proc.stdout)
         print(f"{len(results)} damaged captures from {len(captures)}, all reports drawn, "
+              "no sanitizer report", file=sys.stderr)
+
+
+    @unittest.skipUnless(shutil.which("randpkt"), "randpkt is not installed")
+    def test_randpkt_captures(self):
+        made = []
+        for kind in RANDPKT_TYPES:
+            path = os.path.join(user.stage, f"randpkt-{kind.strip('-')}.pcap")
+            type_args = ["-r"] if kind == "-r" else ["-t", kind]
+            subprocess.run(["randpkt", "-b", RANDPKT_BYTES, "-c", RANDPKT_COUNT] + type_args + [path],
+                           check=True, capture_output=True)
+            os.chmod(path, 0o644)
+            made.append(path)
+
+        def run(path):
+            try:
+                return path, user.tshark("-r", path, "-q", *REPORTS), None
+            except AssertionError as e:  # a sanitizer report
+                return path, None, e
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            results = list(pool.map(run, made))
+        failed = []
+        for path, proc, error in results:
+            ok = error is None and proc.returncode == 0 and all(t in proc.stdout for t in TITLES)
+            if not ok:
+                keep = os.path.join(env_setting("PKTAN_BINARY_DIR"), "robustness-failures")
+                os.makedirs(keep, exist_ok=True)
+                shutil.copy(path, keep)
+                failed.append((os.path.join(keep, os.path.basename(path)),
+                               str(error) if error else f"exit {proc.returncode}: "
+                               f"{proc.stderr[-2000:]}"))
+        self.assertEqual(failed, [], "randpkt captures that failed (kept to reproduce)")
+        print(f"{len(made)} randpkt captures of {RANDPKT_COUNT} packets, all reports drawn, "
               "no sanitizer report", file=sys.stderr)
 
 
