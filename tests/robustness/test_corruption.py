@@ -27,10 +27,13 @@ RATES = ("0.005", "0.02", "0.1")
 SEEDS = range(1, 6)
 SNAPLENS = ("30", "42", "58")  # inside the IP header, the TCP header, the TCP options
 REPORTS = ["-z", "pktan,rtt", "-z", "pktan,conn,format=json", "-z", "pktan,dests,view=servers",
-           "-z", "pktan,dests", "-z", "pktan_conn,tree",
-           "-o", "pktan.mark_packets:always", "-Y", "pktan.conn.outcome or pktan.rtt.slow"]
+           "-z", "pktan,dests", "-z", "pktan_conn,tree", "-z", "pktan,unexpected",
+           "-z", "pktan_unexpected,tree",
+           "-o", "pktan.mark_packets:always", "-Y",
+           "pktan.conn.outcome or pktan.rtt.slow or pktan.unexpected"]
 TITLES = ("PktAn Handshake RTT", '"report": "conn"', "PktAn Destinations and Ports (view=servers)",
-          "PktAn Destinations and Ports (view=packets)", "PktAn/Connection Outcomes")
+          "PktAn Destinations and Ports (view=packets)", "PktAn/Connection Outcomes",
+          "PktAn Unexpected Protocols", "PktAn/Unexpected Protocols")
 
 # randpkt types whose packets carry IP, TCP, UDP or ICMP for the taps ("tcp"
 # is Token Ring/LLC/IP/TCP, "eth" random Ethernet payloads), and "-r": a

@@ -16,6 +16,7 @@
 #include "conn.h"
 #include "dests.h"
 #include "handshake.h"
+#include "unexpected.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
@@ -219,12 +220,39 @@ static void feed_conversation(void *tracker, guint32 i, guint32 pass)
         pktan_dests_add_conversation_packet(tracker, &client, &server, i, 60, pass);
 }
 
+/* One TCP conversation per item, each frame carrying HTTP (flagged under
+ * an empty allowlist, so the per-frame walk and the chain are exercised). */
+static int resolve_http(const char *name, void *user_data G_GNUC_UNUSED)
+{
+    return strcmp(name, "http") == 0 ? 7 : strcmp(name, "tcp") == 0 ? 6 : -1;
+}
+
+static void feed_unexpected(void *tracker, guint32 i, guint32 pass)
+{
+    static const int layers[] = {6, 7};
+    pktan_unexpected_frame f = {0};
+
+    addr4(&f.src, 1 + i % 16);
+    addr4(&f.dst, 0x100000 + i % 64);
+    f.transport = PKTAN_IPPROTO_TCP;
+    f.has_ports = TRUE;
+    f.src_port = (guint16)(32768 + i / 16);
+    f.dst_port = 80;
+    f.stream = i;
+    f.frame = pass * N + i + 1;
+    f.bytes = 60;
+    f.layers = layers;
+    f.n_layers = 2;
+    pktan_unexpected_add(tracker, &f);
+}
+
 /* ---- tests --------------------------------------------------------------- */
 
 static void test_public_records(void)
 {
     g_assert_cmpuint(sizeof(pktan_handshake), ==, doc_bytes("handshake"));
     g_assert_cmpuint(sizeof(pktan_dest_row), ==, doc_bytes("dest_row"));
+    g_assert_cmpuint(sizeof(pktan_flagged_conversation), ==, doc_bytes("unexpected_conversation"));
 }
 
 static gboolean skip_under_asan(void)
@@ -270,6 +298,18 @@ static void test_dests(void)
     pktan_dests_free(servers);
 }
 
+static void test_unexpected(void)
+{
+    if (skip_under_asan())
+        return;
+    pktan_unexpected *u = pktan_unexpected_new(
+        pktan_policy_new(pktan_allowlist_new("none"), TRUE, resolve_http, NULL));
+    check_per_item("unexpected_conversation", u, feed_unexpected);
+    g_assert_cmpuint(pktan_unexpected_conversations(u), ==, N);
+    g_assert_cmpint(pktan_unexpected_nth(u, 0)->flag, ==, PKTAN_FLAG_NAMED);
+    pktan_unexpected_free(u);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -278,6 +318,7 @@ int main(int argc, char **argv)
     g_test_add_func("/resources/handshake", test_handshake);
     g_test_add_func("/resources/conn", test_conn);
     g_test_add_func("/resources/dests", test_dests);
+    g_test_add_func("/resources/unexpected", test_unexpected);
     int rc = g_test_run();
     g_hash_table_destroy(documented);
     return rc;
