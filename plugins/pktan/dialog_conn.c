@@ -18,6 +18,7 @@
 #include "compat.h"
 #include "conn_feed.h"
 #include "conn_verdict.h"
+#include "dialog_taps.h"
 #include "dialogs.h"
 #include "epan_glue.h"
 #include "flow_key.h"
@@ -26,14 +27,7 @@
 static const char attempts_name[] = "Connection attempts";
 static const char destinations_name[] = "Destinations";
 
-enum { TAP_IP, TAP_IPV6, TAP_TCP, TAP_UDP, TAP_COUNT };
-
 typedef struct dialog_state dialog_state;
-
-typedef struct {
-    dialog_state *dialog;
-    int tap;
-} dialog_listener;
 
 /* What the tree shows for one attempt, to move it when its outcome changes. */
 typedef struct {
@@ -52,7 +46,7 @@ struct dialog_state {
     pktan_conn_feed feed;
     pktan_record_map *shown; /* of shown_attempt */
     GHashTable *names;       /* pktan_destination_key -> destination_node */
-    dialog_listener listeners[TAP_COUNT];
+    pktan_dialog_listener listeners[PKTAN_TAP_COUNT];
 };
 
 static GHashTable *dialogs; /* stats_tree * -> dialog_state */
@@ -156,16 +150,16 @@ static void update(dialog_state *d, guint8 transport, guint32 stream)
 static tap_packet_status listener_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
                                          const void *data, tap_flags_t flags _U_)
 {
-    dialog_listener *l = tapdata;
+    pktan_dialog_listener *l = tapdata;
     dialog_state *d = l->dialog;
     const struct tcpheader *th;
     const e_udphdr *uh;
     gboolean completed;
 
     switch (l->tap) {
-    case TAP_IP:
-    case TAP_IPV6:
-        if (l->tap == TAP_IP)
+    case PKTAN_TAP_IP:
+    case PKTAN_TAP_IPV6:
+        if (l->tap == PKTAN_TAP_IP)
             pktan_conn_feed_ip(&d->feed, pinfo, &((const ws_ip4 *)data)->ip_src,
                                &((const ws_ip4 *)data)->ip_dst, ((const ws_ip4 *)data)->ip_proto);
         else
@@ -176,7 +170,7 @@ static tap_packet_status listener_packet(void *tapdata, packet_info *pinfo, epan
         if (d->feed.tunnel_frame == pinfo->num)
             update(d, PKTAN_IPPROTO_UDP, d->feed.udp_stream);
         return TAP_PACKET_DONT_REDRAW;
-    case TAP_TCP:
+    case PKTAN_TAP_TCP:
         th = data;
         pktan_conn_feed_tcp(&d->feed, pinfo, th, &completed);
         update(d, PKTAN_IPPROTO_TCP, th->th_stream);
@@ -201,31 +195,11 @@ static void free_dialog(gpointer p)
 {
     dialog_state *d = p;
 
-    for (int t = 0; t < TAP_COUNT; t++)
-        remove_tap_listener(&d->listeners[t]);
+    pktan_dialog_unlisten(d->listeners);
     pktan_conn_free(d->conn);
     pktan_record_map_free(d->shown);
     g_hash_table_destroy(d->names);
     g_free(d);
-}
-
-static void register_listeners(dialog_state *d)
-{
-    static const char *const taps[TAP_COUNT] = {"ip", "ipv6", "tcp", "udp"};
-
-    for (int t = 0; t < TAP_COUNT; t++) {
-        gboolean ip = t == TAP_IP || t == TAP_IPV6;
-        GString *error;
-
-        d->listeners[t] = (dialog_listener){d, t};
-        error = register_tap_listener(taps[t], &d->listeners[t], d->st->filter,
-                                      ip ? TL_REQUIRES_ERROR_PACKETS : TL_REQUIRES_NOTHING, NULL,
-                                      listener_packet, NULL, NULL);
-        if (error != NULL) {
-            ws_warning("pktan: Connection Outcomes cannot listen on %s: %s", taps[t], error->str);
-            g_string_free(error, TRUE);
-        }
-    }
 }
 
 static void dialog_init(stats_tree *st)
@@ -244,7 +218,8 @@ static void dialog_init(stats_tree *st)
     d->names = g_hash_table_new_full(destination_hash, destination_equal, g_free,
                                      free_destination_node);
     g_hash_table_replace(dialogs, st, d);
-    register_listeners(d);
+    pktan_dialog_listen(d->listeners, d, "Connection Outcomes", st->filter,
+                        TL_REQUIRES_ERROR_PACKETS, listener_packet);
 }
 
 static void dialog_cleanup(stats_tree *st)

@@ -16,9 +16,9 @@
 #include <epan/stats_tree.h>
 #include <epan/stats_tree_priv.h>
 #include <epan/tap.h>
-#include <epan/dissectors/packet-ip.h>
 
 #include "compat.h"
+#include "dialog_taps.h"
 #include "dialogs.h"
 #include "epan_glue.h"
 #include "flow_key.h"
@@ -29,14 +29,7 @@
 static const char protocols_name[] = "Unexpected protocols (packets of their conversations)";
 static const char unidentified_name[] = "Unidentified payload";
 
-enum { TAP_IP, TAP_IPV6, TAP_TCP, TAP_UDP, TAP_COUNT };
-
 typedef struct dialog_state dialog_state;
-
-typedef struct {
-    dialog_state *dialog;
-    int tap;
-} dialog_listener;
 
 /* How the tree shows one conversation, to move it when its state changes.
  * Names are interned in dialog_state.names. */
@@ -59,7 +52,7 @@ struct dialog_state {
     pktan_unexpected_feed feed;
     pktan_record_map *shown;   /* of shown_conversation */
     GHashTable *names;         /* interned node names */
-    dialog_listener listeners[TAP_COUNT];
+    pktan_dialog_listener listeners[PKTAN_TAP_COUNT];
 };
 
 static GHashTable *dialogs; /* stats_tree * -> dialog_state */
@@ -149,27 +142,10 @@ static void show(dialog_state *d, const pktan_flagged_conversation *c)
 static tap_packet_status listener_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
                                          const void *data, tap_flags_t flags _U_)
 {
-    dialog_listener *l = tapdata;
-    pktan_unexpected_feed *feed = &l->dialog->feed;
+    pktan_dialog_listener *l = tapdata;
+    dialog_state *d = l->dialog;
 
-    switch (l->tap) {
-    case TAP_IP: {
-        const ws_ip4 *ip = data;
-        pktan_unexpected_feed_ip(feed, pinfo, &ip->ip_src, &ip->ip_dst, ip->ip_proto);
-        break;
-    }
-    case TAP_IPV6: {
-        const ws_ip6 *ip = data;
-        pktan_unexpected_feed_ip(feed, pinfo, &ip->ip6_src, &ip->ip6_dst, ip->ip6_nxt);
-        break;
-    }
-    case TAP_TCP:
-        pktan_unexpected_feed_tcp(feed, pinfo, data);
-        break;
-    default:
-        pktan_unexpected_feed_udp(feed, pinfo, data);
-        break;
-    }
+    pktan_unexpected_feed_tap(&d->feed, l->tap, pinfo, data);
     return TAP_PACKET_DONT_REDRAW;
 }
 
@@ -189,29 +165,11 @@ static void free_dialog(gpointer p)
 {
     dialog_state *d = p;
 
-    for (int t = 0; t < TAP_COUNT; t++)
-        remove_tap_listener(&d->listeners[t]);
+    pktan_dialog_unlisten(d->listeners);
     pktan_unexpected_free(d->tracker);
     pktan_record_map_free(d->shown);
     g_hash_table_destroy(d->names);
     g_free(d);
-}
-
-static void register_listeners(dialog_state *d)
-{
-    static const char *const taps[TAP_COUNT] = {"ip", "ipv6", "tcp", "udp"};
-
-    for (int t = 0; t < TAP_COUNT; t++) {
-        GString *error;
-
-        d->listeners[t] = (dialog_listener){d, t};
-        error = register_tap_listener(taps[t], &d->listeners[t], d->st->filter,
-                                      TL_REQUIRES_NOTHING, NULL, listener_packet, NULL, NULL);
-        if (error != NULL) {
-            ws_warning("pktan: Unexpected Protocols cannot listen on %s: %s", taps[t], error->str);
-            g_string_free(error, TRUE);
-        }
-    }
 }
 
 /* The allowlist in use heads the tree; a broken one is shown there. */
@@ -219,6 +177,7 @@ static void build_policy(dialog_state *d)
 {
     char *error = NULL, *line;
     pktan_policy *policy = pktan_policy_from_prefs(NULL, &error);
+    guint rules;
 
     if (policy == NULL) {
         line = g_strdup_printf("Allowlist error, nothing checked: %s", error);
@@ -227,7 +186,8 @@ static void build_policy(dialog_state *d)
         g_free(error);
         return;
     }
-    line = g_strdup_printf("Allowlist: %u rules from %s%s", pktan_policy_allowlist(policy)->rules->len,
+    rules = pktan_policy_allowlist(policy)->rules->len;
+    line = g_strdup_printf("Allowlist: %u rule%s from %s%s", rules, rules == 1 ? "" : "s",
                            pktan_policy_allowlist(policy)->source,
                            pktan_policy_baseline(policy) ? "" : " (baseline off)");
     stats_tree_create_node(d->st, line, 0, STAT_DT_INT, FALSE);
@@ -246,7 +206,8 @@ static void dialog_init(stats_tree *st)
     d->shown = pktan_record_map_new(sizeof(gpointer), sizeof(shown_conversation));
     d->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_hash_table_replace(dialogs, st, d);
-    register_listeners(d);
+    pktan_dialog_listen(d->listeners, d, "Unexpected Protocols", st->filter, TL_REQUIRES_NOTHING,
+                        listener_packet);
 }
 
 static void dialog_cleanup(stats_tree *st)

@@ -4,7 +4,6 @@
 #include <wireshark.h>
 #include <epan/packet.h>
 #include <epan/tap.h>
-#include <epan/dissectors/packet-ip.h>
 
 #include "policy_prefs.h"
 #include "reports.h"
@@ -13,13 +12,14 @@
 
 typedef struct unexpected_report unexpected_report;
 
-/* One per tap: register_tap_listener identifies listeners by tapdata. */
+/* One per tap: register_tap_listener identifies listeners by tapdata.
+ * The frame listener comes after the four of pktan_tap. */
 typedef struct {
     unexpected_report *report;
     int tap;
 } unexpected_listener;
 
-enum { TAP_IP, TAP_IPV6, TAP_TCP, TAP_UDP, TAP_FRAME, TAP_COUNT };
+enum { TAP_FRAME = PKTAN_TAP_COUNT, TAP_COUNT };
 
 struct unexpected_report {
     pktan_report_output output;
@@ -34,29 +34,13 @@ static tap_packet_status unexpected_packet(void *tapdata, packet_info *pinfo,
                                            tap_flags_t flags _U_)
 {
     unexpected_listener *l = tapdata;
-    pktan_unexpected_feed *feed = &l->report->feed;
 
-    switch (l->tap) {
-    case TAP_IP: {
-        const ws_ip4 *ip = data;
-        pktan_unexpected_feed_ip(feed, pinfo, &ip->ip_src, &ip->ip_dst, ip->ip_proto);
+    if (l->tap != TAP_FRAME) {
+        pktan_unexpected_feed_tap(&l->report->feed, (pktan_tap)l->tap, pinfo, data);
         return TAP_PACKET_DONT_REDRAW;
     }
-    case TAP_IPV6: {
-        const ws_ip6 *ip = data;
-        pktan_unexpected_feed_ip(feed, pinfo, &ip->ip6_src, &ip->ip6_dst, ip->ip6_nxt);
-        return TAP_PACKET_DONT_REDRAW;
-    }
-    case TAP_TCP:
-        pktan_unexpected_feed_tcp(feed, pinfo, data);
-        return TAP_PACKET_DONT_REDRAW;
-    case TAP_UDP:
-        pktan_unexpected_feed_udp(feed, pinfo, data);
-        return TAP_PACKET_DONT_REDRAW;
-    default:
-        pktan_unexpected_feed_frame(feed, l->report->tracker, pinfo);
-        return TAP_PACKET_REDRAW;
-    }
+    pktan_unexpected_feed_frame(&l->report->feed, l->report->tracker, pinfo);
+    return TAP_PACKET_REDRAW;
 }
 
 static void unexpected_reset(void *tapdata)
@@ -90,7 +74,6 @@ static void unexpected_finish(void *tapdata)
 
 void pktan_unexpected_start(pktan_args *args, FILE *out)
 {
-    static const char *const taps[TAP_COUNT] = {"ip", "ipv6", "tcp", "udp", "frame"};
     char *error = NULL;
     pktan_policy *policy = pktan_policy_from_prefs(args->allowlist_path, &error);
     unexpected_report *r;
@@ -105,7 +88,8 @@ void pktan_unexpected_start(pktan_args *args, FILE *out)
     for (int t = 0; t < TAP_COUNT; t++) {
         gboolean frame = t == TAP_FRAME;
         r->by_tap[t] = (unexpected_listener){r, t};
-        pktan_listen(taps[t], &r->by_tap[t], args, frame ? unexpected_reset : NULL,
+        pktan_listen(frame ? "frame" : pktan_tap_names[t], &r->by_tap[t], args,
+                     frame ? unexpected_reset : NULL,
                      unexpected_packet, frame ? unexpected_draw : NULL, unexpected_finish);
         r->listeners++;
     }

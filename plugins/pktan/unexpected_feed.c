@@ -1,6 +1,7 @@
 #include "unexpected_feed.h"
 
 #include <wireshark.h>
+#include <epan/dissectors/packet-ip.h>
 
 #include "epan_glue.h"
 #include "flow_key.h"
@@ -77,6 +78,28 @@ void pktan_unexpected_feed_udp(pktan_unexpected_feed *feed, const packet_info *p
     f->dst_port = uh->uh_dport;
     f->stream = uh->uh_stream;
     f->hint = PKTAN_SERVER_HINT_NONE;
+}
+
+void pktan_unexpected_feed_tap(pktan_unexpected_feed *feed, pktan_tap tap,
+                               const packet_info *pinfo, const void *data)
+{
+    const ws_ip4 *ip = data;
+    const ws_ip6 *ip6 = data;
+
+    switch (tap) {
+    case PKTAN_TAP_IP:
+        pktan_unexpected_feed_ip(feed, pinfo, &ip->ip_src, &ip->ip_dst, ip->ip_proto);
+        break;
+    case PKTAN_TAP_IPV6:
+        pktan_unexpected_feed_ip(feed, pinfo, &ip6->ip6_src, &ip6->ip6_dst, ip6->ip6_nxt);
+        break;
+    case PKTAN_TAP_TCP:
+        pktan_unexpected_feed_tcp(feed, pinfo, data);
+        break;
+    default:
+        pktan_unexpected_feed_udp(feed, pinfo, data);
+        break;
+    }
 }
 
 static guint copy_layers(packet_info *pinfo, int *layers)

@@ -12,6 +12,7 @@
 #include <epan/dissectors/packet-tcp.h>
 #include <epan/dissectors/packet-udp.h>
 
+#include "dialog_taps.h"
 #include "unexpected.h"
 
 typedef struct {
@@ -27,6 +28,10 @@ void pktan_unexpected_feed_tcp(pktan_unexpected_feed *feed, const packet_info *p
                                const struct tcpheader *th);
 void pktan_unexpected_feed_udp(pktan_unexpected_feed *feed, const packet_info *pinfo,
                                const e_udphdr *uh);
+
+/* One tap record (ip, ipv6, tcp or udp) into the functions above. */
+void pktan_unexpected_feed_tap(pktan_unexpected_feed *feed, pktan_tap tap,
+                               const packet_info *pinfo, const void *data);
 
 /* The frame is complete: counts it in u and returns its conversation. */
 const pktan_flagged_conversation *pktan_unexpected_feed_frame(pktan_unexpected_feed *feed,

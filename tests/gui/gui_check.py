@@ -142,6 +142,16 @@ class GuiSession(unittest.TestCase):
         wait_for(lambda: self.desktop.windows(title), 30, f"the {title} dialog")
         time.sleep(2)
 
+    def apply_display_filter(self, text):
+        """Types a display filter into the main window once the file is read."""
+        main = self.main_window()
+        time.sleep(2)
+        self.desktop.key(main, "ctrl+slash")
+        time.sleep(1)
+        self.desktop.x("xdotool", "type", "--delay", "40", text)
+        self.desktop.key(main, "Return")
+        time.sleep(3)
+
     def main_window(self):
         title = os.path.splitext(self.CAPTURE)[0]
         return wait_for(lambda: self.desktop.windows(title), 60, "the main window")[0]
@@ -193,13 +203,7 @@ class FailedConnections(GuiSession):
         """After the file is read, the display filter pktan.conn.outcome keeps
         the packets that decided the failed attempts: here the last
         unanswered SYN and the unanswered datagram."""
-        main = self.main_window()
-        time.sleep(2)
-        self.desktop.key(main, "ctrl+slash")
-        time.sleep(1)
-        self.desktop.x("xdotool", "type", "--delay", "50", "pktan.conn.outcome")
-        self.desktop.key(main, "Return")
-        time.sleep(3)
+        self.apply_display_filter("pktan.conn.outcome")
         self.save_screenshot("gui-conn-marks.png")
 
 
@@ -229,13 +233,7 @@ class UnexpectedWithEmptyTable(UnexpectedProtocols):
         """After the file is read, pktan.unexpected == "bittorrent" keeps
         every packet of the BitTorrent conversations, also the ones before
         the packet that showed BitTorrent."""
-        main = self.main_window()
-        time.sleep(2)
-        self.desktop.key(main, "ctrl+slash")
-        time.sleep(1)
-        self.desktop.x("xdotool", "type", "--delay", "30", 'pktan.unexpected == "bittorrent"')
-        self.desktop.key(main, "Return")
-        time.sleep(3)
+        self.apply_display_filter('pktan.unexpected == "bittorrent"')
         self.save_screenshot("gui-unexpected-marks.png")
 
 

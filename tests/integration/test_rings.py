@@ -21,7 +21,7 @@ from wireshark_user import WiresharkUser  # noqa: E402
 CONNECTIONS, SEED = 3000, 21
 PACKETS_PER_FILE = 4000
 REPORTS = ("pktan,rtt", "pktan,rtt,format=json", "pktan,conn", "pktan,conn,format=json",
-           "pktan,dests", "pktan,dests,view=servers,format=json")
+           "pktan,dests", "pktan,dests,view=servers,format=json", "pktan,unexpected,format=json")
 
 user = None
 
