@@ -38,10 +38,21 @@ typedef struct {
     GPtrArray *rules;    /* of const pktan_allow_rule *, or NULL */
 } protocol_entry;
 
+/* The per-layer lookup runs several times per packet, so the entries are
+ * copied at compile time into an open-addressing table on the id (a few
+ * dozen ids: a multiplication, a mask and usually one probe) rather than
+ * left in a GHashTable (a function call and a pointer chase each). */
+typedef struct {
+    int id;                /* -1: empty slot */
+    const protocol_entry *entry;
+} entry_slot;
+
 struct pktan_policy {
     pktan_allowlist *list;
     gboolean baseline;
-    GHashTable *entries; /* int id -> protocol_entry */
+    GHashTable *entries; /* int id -> protocol_entry, while compiling */
+    entry_slot *slots;
+    guint mask;
 };
 
 static protocol_entry *entry_for(pktan_policy *p, int id)
@@ -55,6 +66,44 @@ static protocol_entry *entry_for(pktan_policy *p, int id)
         g_hash_table_insert(p->entries, GINT_TO_POINTER(id), e);
     }
     return e;
+}
+
+static guint slot_of(guint mask, int id)
+{
+    return ((guint)id * 2654435761u) & mask;
+}
+
+/* The entry of id, or NULL: one of the ids no table names. */
+static const protocol_entry *lookup(const pktan_policy *p, int id)
+{
+    for (guint i = slot_of(p->mask, id);; i = (i + 1) & p->mask) {
+        if (p->slots[i].id == id)
+            return p->slots[i].entry;
+        if (p->slots[i].id == -1)
+            return NULL;
+    }
+}
+
+static void build_slots(pktan_policy *p)
+{
+    guint size = 64;
+    GHashTableIter iter;
+    gpointer key, value;
+
+    while (size < 4 * g_hash_table_size(p->entries))
+        size *= 2;
+    p->mask = size - 1;
+    p->slots = g_new(entry_slot, size);
+    for (guint i = 0; i < size; i++)
+        p->slots[i] = (entry_slot){-1, NULL};
+    g_hash_table_iter_init(&iter, p->entries);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        guint i = slot_of(p->mask, GPOINTER_TO_INT(key));
+
+        while (p->slots[i].id != -1)
+            i = (i + 1) & p->mask;
+        p->slots[i] = (entry_slot){GPOINTER_TO_INT(key), value};
+    }
 }
 
 static void entry_free(gpointer data)
@@ -110,6 +159,7 @@ pktan_policy *pktan_policy_new(pktan_allowlist *list, gboolean baseline,
             e->rules = g_ptr_array_new();
         g_ptr_array_add(e->rules, (gpointer)rule);
     }
+    build_slots(p);
     return p;
 }
 
@@ -118,6 +168,7 @@ void pktan_policy_free(pktan_policy *policy)
     if (policy == NULL)
         return;
     g_hash_table_destroy(policy->entries);
+    g_free(policy->slots);
     pktan_allowlist_free(policy->list);
     g_free(policy);
 }
@@ -134,7 +185,7 @@ gboolean pktan_policy_baseline(const pktan_policy *policy)
 
 int pktan_policy_family(const pktan_policy *policy, int protocol)
 {
-    const protocol_entry *e = g_hash_table_lookup(policy->entries, GINT_TO_POINTER(protocol));
+    const protocol_entry *e = lookup(policy, protocol);
 
     return e ? e->family : protocol;
 }
@@ -148,16 +199,18 @@ static gboolean rules_allow(const GPtrArray *rules, const pktan_conversation_end
     return FALSE;
 }
 
-/* A rule for the protocol or for its family allows it. */
-static gboolean allowed(const pktan_policy *p, const protocol_entry *e,
+/* A rule for the protocol (id) or for its family allows it. */
+static gboolean allowed(const pktan_policy *p, const protocol_entry *e, int id,
                         const pktan_conversation_ends *ends)
 {
     const protocol_entry *family;
 
     if (rules_allow(e->rules, ends))
         return TRUE;
-    family = g_hash_table_lookup(p->entries, GINT_TO_POINTER(e->family));
-    return family != NULL && family != e && rules_allow(family->rules, ends);
+    if (e->family == id || e->family < 0)
+        return FALSE;
+    family = lookup(p, e->family);
+    return family != NULL && rules_allow(family->rules, ends);
 }
 
 void pktan_policy_judge(const pktan_policy *policy, const int *layers, guint n_layers,
@@ -169,19 +222,19 @@ void pktan_policy_judge(const pktan_policy *policy, const int *layers, guint n_l
 
     *out = (pktan_judgement){PKTAN_JUDGED_ALLOWED, -1, 0, 0};
     for (guint i = 0; i < n_layers; i++) {
-        const protocol_entry *e = g_hash_table_lookup(policy->entries, GINT_TO_POINTER(layers[i]));
+        const protocol_entry *e = lookup(policy, layers[i]);
 
         if (e == NULL)
             e = &unknown;
         if (e->cls == CLASS_ALWAYS)
             continue;
-        if (e->cls == CLASS_BASELINE && (policy->baseline || allowed(policy, e, ends))) {
+        if (e->cls == CLASS_BASELINE && (policy->baseline || allowed(policy, e, layers[i], ends))) {
             /* a lower layer allows itself, not what it carries */
             if (e->ends_walk)
                 return;
             continue;
         }
-        if (e->cls != CLASS_BASELINE && allowed(policy, e, ends)) {
+        if (e->cls != CLASS_BASELINE && allowed(policy, e, layers[i], ends)) {
             out->kind = PKTAN_JUDGED_RULE; /* allows everything it carries */
             return;
         }

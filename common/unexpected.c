@@ -1,11 +1,19 @@
 #include "unexpected.h"
 
+#include <string.h>
+
 #include "record_map.h"
 
 struct pktan_unexpected {
     pktan_policy *policy;
     pktan_record_map *conversations; /* of pktan_flagged_conversation */
+    pktan_record_map *chains;        /* of chain_record; index 0 is the empty one */
 };
+
+typedef struct {
+    pktan_chain chain; /* key */
+    guint32 index;     /* in insertion order */
+} chain_record;
 
 pktan_unexpected *pktan_unexpected_new(pktan_policy *policy)
 {
@@ -14,6 +22,8 @@ pktan_unexpected *pktan_unexpected_new(pktan_policy *policy)
     u->policy = policy;
     u->conversations = pktan_record_map_new(sizeof(pktan_conversation_key),
                                             sizeof(pktan_flagged_conversation));
+    u->chains = pktan_record_map_new(sizeof(pktan_chain), sizeof(chain_record));
+    pktan_unexpected_reset(u);
     return u;
 }
 
@@ -22,13 +32,23 @@ void pktan_unexpected_free(pktan_unexpected *u)
     if (u == NULL)
         return;
     pktan_record_map_free(u->conversations);
+    pktan_record_map_free(u->chains);
     pktan_policy_free(u->policy);
     g_free(u);
 }
 
 void pktan_unexpected_reset(pktan_unexpected *u)
 {
+    static const pktan_chain empty;
+
     pktan_record_map_clear(u->conversations);
+    pktan_record_map_clear(u->chains);
+    pktan_record_map_get(u->chains, &empty, NULL); /* index 0, zeroed */
+}
+
+const pktan_chain *pktan_unexpected_chain(const pktan_unexpected *u, guint16 chain)
+{
+    return &((const chain_record *)pktan_record_map_nth(u->chains, chain))->chain;
 }
 
 const pktan_policy *pktan_unexpected_policy(const pktan_unexpected *u)
@@ -72,19 +92,33 @@ gboolean pktan_flagged_counts(const pktan_flagged_conversation *c)
     return c->flag == PKTAN_FLAG_NAMED || (c->flag == PKTAN_FLAG_CARRIER && !c->saw_rule);
 }
 
-static void keep_chain(pktan_flagged_conversation *c, const pktan_unexpected_frame *f,
-                       const pktan_judgement *j)
+/* The judged chain, interned; past 65 535 distinct chains a conversation
+ * keeps the one it has. */
+static void keep_chain(pktan_unexpected *u, pktan_flagged_conversation *c,
+                       const pktan_unexpected_frame *f, const pktan_judgement *j)
 {
-    c->chain_len = (guint8)MIN(j->chain_len, PKTAN_CHAIN_MAX);
-    for (guint i = 0; i < c->chain_len; i++)
-        c->chain[i] = f->layers[j->chain_start + i];
+    pktan_chain chain;
+    chain_record *r;
+    gboolean created;
+
+    memset(&chain, 0, sizeof chain);
+    chain.len = MIN(j->chain_len, PKTAN_CHAIN_MAX);
+    for (guint i = 0; i < chain.len; i++)
+        chain.layers[i] = f->layers[j->chain_start + i];
+    if (pktan_record_map_size(u->chains) > G_MAXUINT16 &&
+        pktan_record_map_lookup(u->chains, &chain) == NULL)
+        return;
+    r = pktan_record_map_get(u->chains, &chain, &created);
+    if (created)
+        r->index = pktan_record_map_size(u->chains) - 1;
+    c->chain = (guint16)r->index;
 }
 
 /* Judges every frame: the first protocol that breaks the policy names the
  * conversation for good (RDP that switches to TLS is still RDP); frames
  * after it may show a longer chain under that protocol (http, then
  * http:data-text-lines), which the report shows. */
-static void judge(const pktan_policy *policy, pktan_flagged_conversation *c,
+static void judge(pktan_unexpected *u, pktan_flagged_conversation *c,
                   const pktan_unexpected_frame *f)
 {
     pktan_conversation_ends ends;
@@ -95,7 +129,7 @@ static void judge(const pktan_policy *policy, pktan_flagged_conversation *c,
     if (f->n_layers == 0)
         return;
     pktan_flagged_ends(c, &ends.client, &client_port, &ends.server, &ends.server_port);
-    pktan_policy_judge(policy, f->layers, f->n_layers, &ends, &j);
+    pktan_policy_judge(u->policy, f->layers, f->n_layers, &ends, &j);
     if (j.kind == PKTAN_JUDGED_RULE)
         c->saw_rule = 1;
     flag = flag_of(j.kind);
@@ -103,9 +137,10 @@ static void judge(const pktan_policy *policy, pktan_flagged_conversation *c,
         c->flag = (guint8)flag;
         c->protocol = j.protocol;
         c->flag_frame = f->frame;
-        keep_chain(c, f, &j);
-    } else if (flag == c->flag && j.protocol == c->protocol && j.chain_len > c->chain_len) {
-        keep_chain(c, f, &j);
+        keep_chain(u, c, f, &j);
+    } else if (flag == c->flag && j.protocol == c->protocol &&
+               MIN(j.chain_len, PKTAN_CHAIN_MAX) > pktan_unexpected_chain(u, c->chain)->len) {
+        keep_chain(u, c, f, &j);
     }
 }
 
@@ -129,6 +164,6 @@ const pktan_flagged_conversation *pktan_unexpected_add(pktan_unexpected *u,
     c->bytes += f->bytes;
     c->first_time = MIN(c->first_time, f->time);
     c->last_time = MAX(c->last_time, f->time);
-    judge(u->policy, c, f);
+    judge(u, c, f);
     return c;
 }

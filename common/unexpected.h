@@ -40,14 +40,20 @@ typedef enum {
     PKTAN_FLAG_NAMED,
 } pktan_flag;
 
+/* A chain of layers, from the one that broke the policy inward. Chains are
+ * few and shared, so conversations hold only their index. */
+typedef struct {
+    guint32 len;
+    int layers[PKTAN_CHAIN_MAX];
+} pktan_chain;
+
 typedef struct {
     pktan_conversation_key key;
     pktan_server_sides sides;
     guint8 flag;        /* pktan_flag */
-    guint8 chain_len;
     guint8 saw_rule;    /* a frame had an application protocol a rule allows */
+    guint16 chain;      /* pktan_unexpected_chain(); 0: none */
     int protocol;       /* reported protocol id when flag >= CARRIER */
-    int chain[PKTAN_CHAIN_MAX];
     guint32 first_frame;
     guint32 flag_frame; /* the first frame that broke the policy */
     guint64 packets;
@@ -70,6 +76,7 @@ const pktan_flagged_conversation *pktan_unexpected_add(pktan_unexpected *u,
                                                        const pktan_unexpected_frame *f);
 
 guint pktan_unexpected_conversations(const pktan_unexpected *u);
+const pktan_chain *pktan_unexpected_chain(const pktan_unexpected *u, guint16 chain);
 const pktan_flagged_conversation *pktan_unexpected_nth(const pktan_unexpected *u, guint i);
 
 /* Whether the conversation counts for a protocol: named, or only a

@@ -24,24 +24,31 @@ static const char *protocol_name(const pktan_namer *n, int id, gboolean long_nam
 }
 
 /* "tpkt:cotp:rdp" */
-static char *chain_text(const pktan_flagged_conversation *c, const pktan_namer *n)
+static char *chain_text(const pktan_chain *chain, const pktan_namer *n)
 {
     GString *s = g_string_new(NULL);
 
-    for (guint i = 0; i < c->chain_len; i++) {
+    for (guint i = 0; i < chain->len; i++) {
         if (i)
             g_string_append_c(s, ':');
-        g_string_append(s, protocol_name(n, c->chain[i], FALSE));
+        g_string_append(s, protocol_name(n, chain->layers[i], FALSE));
     }
     return g_string_free(s, FALSE);
 }
 
-static char *chains_text(const pktan_protocol_row *p, const pktan_namer *n, const char *sep)
+static const pktan_chain *nth_chain(const pktan_unexpected *u, const pktan_protocol_row *p,
+                                    guint i)
+{
+    return pktan_unexpected_chain(u, g_array_index(p->chains, guint16, i));
+}
+
+static char *chains_text(const pktan_unexpected *u, const pktan_protocol_row *p,
+                         const pktan_namer *n, const char *sep)
 {
     GString *s = g_string_new(NULL);
 
     for (guint i = 0; i < p->chains->len; i++) {
-        char *chain = chain_text(g_ptr_array_index(p->chains, i), n);
+        char *chain = chain_text(nth_chain(u, p, i), n);
 
         g_string_append_printf(s, "%s%s", i ? sep : "", chain);
         g_free(chain);
@@ -61,14 +68,14 @@ static const char *policy_line(const pktan_policy *policy, char *buf, gsize size
 
 /* ---- text ------------------------------------------------------------------- */
 
-static void add_protocol_rows(const pktan_unexpected_table *t, const pktan_namer *n,
-                              pktan_text_table *table)
+static void add_protocol_rows(const pktan_unexpected *u, const pktan_unexpected_table *t,
+                              const pktan_namer *n, pktan_text_table *table)
 {
     for (guint i = 0; i < t->protocols->len; i++) {
         const pktan_protocol_row *p = g_ptr_array_index(t->protocols, i);
         char convs[24], packets[24], bytes[24], frame[12], first[PKTAN_TIME_STRLEN],
             last[PKTAN_TIME_STRLEN];
-        char *chains = chains_text(p, n, ", ");
+        char *chains = chains_text(u, p, n, ", ");
         const char *cells[] = {protocol_name(n, p->protocol, FALSE), convs, packets, bytes, frame,
                                pktan_format_seconds_short(p->first_time, first),
                                pktan_format_seconds_short(p->last_time, last), chains};
@@ -82,13 +89,28 @@ static void add_protocol_rows(const pktan_unexpected_table *t, const pktan_namer
     }
 }
 
-static void add_endpoint_rows(const pktan_unexpected_table *t, const pktan_namer *n,
+/* Text rows past top= are only counted: formatting every endpoint of a big
+ * capture would cost more than reading it. */
+static gboolean room_for(pktan_text_table *table, guint top, guint *rows, guint64 rest)
+{
+    if (top == 0 || *rows < top) {
+        (*rows)++;
+        return TRUE;
+    }
+    pktan_text_table_add_omitted(table, rest);
+    return FALSE;
+}
+
+static void add_endpoint_rows(const pktan_unexpected_table *t, const pktan_namer *n, guint top,
                               pktan_text_table *table)
 {
+    guint rows = 0;
+
     for (guint i = 0; i < t->protocols->len; i++) {
         const pktan_protocol_row *p = g_ptr_array_index(t->protocols, i);
 
-        for (guint e = 0; e < p->endpoints->len; e++) {
+        for (guint e = 0; e < p->endpoints->len && room_for(table, top, &rows,
+                                                             p->endpoints->len - e); e++) {
             const pktan_endpoint_row *r = g_ptr_array_index(p->endpoints, e);
             char client[PKTAN_ADDR_STRLEN], server[PKTAN_ENDPOINT_STRLEN], transport[16];
             char convs[24], packets[24], bytes[24];
@@ -107,9 +129,12 @@ static void add_endpoint_rows(const pktan_unexpected_table *t, const pktan_namer
 }
 
 static void add_unidentified_rows(const pktan_unexpected_table *t, const pktan_namer *n,
-                                  pktan_text_table *table)
+                                  guint top, pktan_text_table *table)
 {
-    for (guint i = 0; i < t->unidentified->len; i++) {
+    guint rows = 0;
+
+    for (guint i = 0; i < t->unidentified->len && room_for(table, top, &rows,
+                                                           t->unidentified->len - i); i++) {
         const pktan_unidentified_row *r = g_ptr_array_index(t->unidentified, i);
         char transport[16], port[8], convs[24], packets[24], bytes[24];
         const char *cells[] = {transport_name(r->transport, n, transport, sizeof transport), port,
@@ -155,9 +180,9 @@ static void write_text(const pktan_unexpected *u, const pktan_unexpected_table *
         "Unidentified payload (no dissector recognised it)", G_N_ELEMENTS(unidentified_columns),
         unidentified_columns, args->top);
 
-    add_protocol_rows(t, ctx->namer, protocols);
-    add_endpoint_rows(t, ctx->namer, endpoints);
-    add_unidentified_rows(t, ctx->namer, unidentified);
+    add_protocol_rows(u, t, ctx->namer, protocols);
+    add_endpoint_rows(t, ctx->namer, args->top, endpoints);
+    add_unidentified_rows(t, ctx->namer, args->top, unidentified);
     pktan_text_report_begin(ctx->out, "PktAn Unexpected Protocols", args->filter);
     fprintf(ctx->out, "Allowlist: %s\n", policy_line(pktan_unexpected_policy(u), policy, sizeof policy));
     fprintf(ctx->out, "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " conversations break it "
@@ -176,7 +201,8 @@ static void write_text(const pktan_unexpected *u, const pktan_unexpected_table *
 
 /* ---- CSV: one row per endpoint of a protocol, then per unidentified group --- */
 
-static void write_csv(const pktan_unexpected_table *t, const pktan_report_context *ctx)
+static void write_csv(const pktan_unexpected *u, const pktan_unexpected_table *t,
+                      const pktan_report_context *ctx)
 {
     static const char *const headers[] = {
         "protocol", "name", "transport", "client", "server", "server_port", "conversations",
@@ -188,7 +214,7 @@ static void write_csv(const pktan_unexpected_table *t, const pktan_report_contex
     pktan_csv_begin(&csv, ctx->out, G_N_ELEMENTS(headers), headers);
     for (guint i = 0; i < t->protocols->len; i++) {
         const pktan_protocol_row *p = g_ptr_array_index(t->protocols, i);
-        char *chains = chains_text(p, n, " ");
+        char *chains = chains_text(u, p, n, " ");
 
         for (guint e = 0; e < p->endpoints->len; e++) {
             const pktan_endpoint_row *r = g_ptr_array_index(p->endpoints, e);
@@ -255,7 +281,8 @@ static void json_allowlist(json_dumper *json, const pktan_policy *policy)
     json_dumper_end_object(json);
 }
 
-static void json_protocol(json_dumper *json, const pktan_protocol_row *p, const pktan_namer *n)
+static void json_protocol(json_dumper *json, const pktan_unexpected *u,
+                          const pktan_protocol_row *p, const pktan_namer *n)
 {
     char addr[PKTAN_ADDR_STRLEN], transport[16];
 
@@ -271,7 +298,7 @@ static void json_protocol(json_dumper *json, const pktan_protocol_row *p, const 
     json_dumper_set_member_name(json, "chains");
     json_dumper_begin_array(json);
     for (guint i = 0; i < p->chains->len; i++) {
-        char *chain = chain_text(g_ptr_array_index(p->chains, i), n);
+        char *chain = chain_text(nth_chain(u, p, i), n);
 
         json_dumper_value_string(json, chain);
         g_free(chain);
@@ -315,7 +342,7 @@ static void write_json(const pktan_unexpected *u, const pktan_unexpected_table *
     json_dumper_set_member_name(&json, "protocols");
     json_dumper_begin_array(&json);
     for (guint i = 0; i < t->protocols->len; i++)
-        json_protocol(&json, g_ptr_array_index(t->protocols, i), ctx->namer);
+        json_protocol(&json, u, g_ptr_array_index(t->protocols, i), ctx->namer);
     json_dumper_end_array(&json);
     json_dumper_set_member_name(&json, "unidentified");
     json_dumper_begin_array(&json);
@@ -340,7 +367,7 @@ void pktan_unexpected_report_write(const pktan_unexpected *u, const pktan_report
     pktan_unexpected_table *t = pktan_unexpected_table_build(u);
 
     if (ctx->args->format == PKTAN_FORMAT_CSV)
-        write_csv(t, ctx);
+        write_csv(u, t, ctx);
     else if (ctx->args->format == PKTAN_FORMAT_JSON)
         write_json(u, t, ctx);
     else

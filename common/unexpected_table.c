@@ -1,5 +1,6 @@
 #include "unexpected_table.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "record_map.h"
@@ -7,17 +8,10 @@
 _Static_assert(sizeof(pktan_endpoint_key) == 17 + 17 + 2 + 1 + 1,
                "pktan_endpoint_key must have no padding");
 
-/* Per-protocol endpoint rows live in one map keyed by protocol too. */
-typedef struct {
-    gint32 protocol;
-    pktan_endpoint_key endpoint;
-    guint16 pad;
-} endpoint_map_key;
-
-typedef struct {
-    endpoint_map_key key;
-    pktan_endpoint_row row;
-} endpoint_record;
+/* Per-protocol endpoint rows live in one map, keyed by protocol and
+ * endpoint. */
+#define ENDPOINT_KEY_SIZE (offsetof(pktan_endpoint_row, reserved) + sizeof(guint16))
+_Static_assert(ENDPOINT_KEY_SIZE == 4 + 38 + 2, "pktan_endpoint_row's key must have no padding");
 
 typedef struct {
     gint32 protocol;
@@ -37,16 +31,12 @@ typedef struct {
     pktan_record_map *unidentified;
 } storage;
 
-static void add_chain(pktan_protocol_row *p, const pktan_flagged_conversation *c)
+static void add_chain(pktan_protocol_row *p, guint16 chain)
 {
-    for (guint i = 0; i < p->chains->len; i++) {
-        const pktan_flagged_conversation *seen = g_ptr_array_index(p->chains, i);
-
-        if (seen->chain_len == c->chain_len &&
-            memcmp(seen->chain, c->chain, c->chain_len * sizeof c->chain[0]) == 0)
+    for (guint i = 0; i < p->chains->len; i++)
+        if (g_array_index(p->chains, guint16, i) == chain)
             return;
-    }
-    g_ptr_array_add(p->chains, (gpointer)c);
+    g_array_append_val(p->chains, chain);
 }
 
 static void add_flagged(storage *s, const pktan_flagged_conversation *c)
@@ -55,8 +45,7 @@ static void add_flagged(storage *s, const pktan_flagged_conversation *c)
     gboolean created;
     protocol_record *pr = pktan_record_map_get(s->protocols, &protocol, &created);
     pktan_protocol_row *p = &pr->row;
-    endpoint_map_key ekey;
-    endpoint_record *er;
+    pktan_endpoint_row ekey, *er;
     const pktan_addr *client, *server;
     guint16 client_port;
 
@@ -66,7 +55,7 @@ static void add_flagged(storage *s, const pktan_flagged_conversation *c)
         p->first_time = c->first_time;
         p->last_time = c->last_time;
         p->endpoints = g_ptr_array_new();
-        p->chains = g_ptr_array_new();
+        p->chains = g_array_new(FALSE, FALSE, sizeof(guint16));
     }
     p->conversations++;
     p->packets += c->packets;
@@ -74,22 +63,20 @@ static void add_flagged(storage *s, const pktan_flagged_conversation *c)
     p->first_frame = MIN(p->first_frame, c->flag_frame);
     p->first_time = MIN(p->first_time, c->first_time);
     p->last_time = MAX(p->last_time, c->last_time);
-    add_chain(p, c);
+    add_chain(p, c->chain);
 
     memset(&ekey, 0, sizeof ekey);
     ekey.protocol = protocol;
-    pktan_flagged_ends(c, &client, &client_port, &server, &ekey.endpoint.server_port);
-    ekey.endpoint.client = *client;
-    ekey.endpoint.server = *server;
-    ekey.endpoint.transport = c->key.flow.transport;
+    pktan_flagged_ends(c, &client, &client_port, &server, &ekey.key.server_port);
+    ekey.key.client = *client;
+    ekey.key.server = *server;
+    ekey.key.transport = c->key.flow.transport;
     er = pktan_record_map_get(s->endpoints, &ekey, &created);
-    if (created) {
-        er->row.key = ekey.endpoint;
-        g_ptr_array_add(p->endpoints, &er->row);
-    }
-    er->row.conversations++;
-    er->row.packets += c->packets;
-    er->row.bytes += c->bytes;
+    if (created)
+        g_ptr_array_add(p->endpoints, er);
+    er->conversations++;
+    er->packets += c->packets;
+    er->bytes += c->bytes;
 }
 
 static void add_unidentified(storage *s, pktan_unexpected_table *t,
@@ -159,7 +146,7 @@ pktan_unexpected_table *pktan_unexpected_table_build(const pktan_unexpected *u)
     storage *s = g_new0(storage, 1);
 
     s->protocols = pktan_record_map_new(sizeof(gint32), sizeof(protocol_record));
-    s->endpoints = pktan_record_map_new(sizeof(endpoint_map_key), sizeof(endpoint_record));
+    s->endpoints = pktan_record_map_new(ENDPOINT_KEY_SIZE, sizeof(pktan_endpoint_row));
     s->unidentified = pktan_record_map_new(4, sizeof(unidentified_record));
     t->storage = s;
     t->protocols = g_ptr_array_new();
@@ -199,7 +186,7 @@ void pktan_unexpected_table_free(pktan_unexpected_table *t)
         pktan_protocol_row *p = g_ptr_array_index(t->protocols, i);
 
         g_ptr_array_free(p->endpoints, TRUE);
-        g_ptr_array_free(p->chains, TRUE);
+        g_array_free(p->chains, TRUE);
     }
     g_ptr_array_free(t->protocols, TRUE);
     g_ptr_array_free(t->unidentified, TRUE);

@@ -15,8 +15,11 @@ typedef struct {
     guint8 reserved;
 } pktan_endpoint_key;
 
+/* Keyed by protocol and endpoint together (the first 44 bytes). */
 typedef struct {
+    gint32 protocol;
     pktan_endpoint_key key;
+    guint16 reserved;
     guint64 conversations;
     guint64 packets;
     guint64 bytes;
@@ -31,7 +34,7 @@ typedef struct {
     pktan_ns first_time;  /* of its conversations' packets */
     pktan_ns last_time;
     GPtrArray *endpoints; /* of pktan_endpoint_row *, most packets first */
-    GPtrArray *chains;    /* of const pktan_flagged_conversation *, one per distinct chain */
+    GArray *chains;       /* of guint16: pktan_unexpected_chain() ids, distinct */
 } pktan_protocol_row;
 
 typedef struct {
