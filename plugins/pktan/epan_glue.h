@@ -26,6 +26,17 @@ gboolean pktan_tcp_segment_from_tap(const struct tcpheader *th, const packet_inf
 /* The IP protocol number of a port type (PT_TCP -> 6), or 0. */
 guint8 pktan_ip_proto_of_port_type(port_type ptype);
 
+/* The ports of the TCP or UDP header an ICMP error in this frame quotes,
+ * from the per-layer port records the tcp and udp dissectors keep (4.4 and
+ * later restore pinfo's ports after an error's quote; see compat.h); the
+ * frame's last ports when there are no such records. */
+void pktan_quoted_ports(packet_info *pinfo, guint8 transport, guint16 *src_port, guint16 *dst_port);
+
+/* The protocol id that names a frame's transport when it has no ports: the
+ * protocol after the last IP header outside an ICMP error's quote (the
+ * ICMP itself for an error), else the frame's last layer. */
+int pktan_portless_transport(packet_info *pinfo);
+
 /* Transport and service names from Wireshark's tables. */
 extern const pktan_namer pktan_epan_namer;
 
