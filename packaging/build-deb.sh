@@ -6,6 +6,7 @@
 # libwireshark16 for 4.0), within X.Y.
 #
 # Usage: bash packaging/build-deb.sh [OUTDIR]     (default: build-deb/)
+#    or: cmake --build build --target deb          (OUTDIR build/dist)
 # Needs: packaging/deps.sh build package (debhelper, dpkg-dev, lintian).
 set -euo pipefail
 

@@ -7,6 +7,7 @@
 #
 # Usage: release.sh BUILD_DIR [OUTDIR]      (OUTDIR default: BUILD_DIR/dist)
 # or:    cmake --build build --target release-archive
+# BUILD_DIR must be built (cmake --build); the target builds the plugins.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
