@@ -7,10 +7,13 @@
 #
 # Usage: bash packaging/build-deb.sh [OUTDIR]     (default: build-deb/)
 #    or: cmake --build build --target deb          (OUTDIR build/dist)
-# Needs: packaging/deps.sh build package (debhelper, dpkg-dev, lintian).
+# Installs what it needs first (packaging/deps.sh build package: debhelper,
+# dpkg-dev, lintian, the Wireshark development packages; needs root for that
+# only).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+bash "$top/packaging/deps.sh" build package
 out=${1:-$top/build-deb}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)

@@ -8,7 +8,27 @@
  *   stat_tap_ui init callback      void             void             bool
  *
  * 4.2 has no Debian suite to build in; its column follows the 4.2 headers
- * (plugin_describe arrived in 4.4, the bool init callback in 4.6). */
+ * (plugin_describe arrived in 4.4, the bool init callback in 4.6). 4.0 is
+ * built and tested natively, 4.4 and 4.6 in Debian 13 and unstable chroots
+ * (packaging/compat/check.sh).
+ *
+ * Checked the same in the 4.0, 4.4 and 4.6 headers, so not wrapped here:
+ * tap_packet_cb with its tap_flags_t argument, register_tap_listener() and
+ * the TL_* flags, fetch_tapped_data(), register_postdissector() and
+ * set_postdissector_wanted_hfids(), find_conversation(),
+ * conversation_get_proto_data() -> tcp_analysis/udp_analysis.stream,
+ * icmp_info_t, prefs_register_enum_preference(), stats_tree's filter
+ * (stats_tree_priv.h), register_stat_tap_ui(), and the plugin_version /
+ * plugin_want_major / plugin_want_minor / plugin_register() symbols.
+ * (guint32/uint32_t and gint/int are the same types.)
+ *
+ * One behaviour differs without an API change: 4.4 and 4.6 restore pinfo's
+ * ports and port type after dissecting the packet an ICMP error quotes
+ * (call_dissector_work_error), 4.0 leaves the quote's. pktan does not read
+ * them from pinfo there on any version: the quoted ports come from the
+ * tcp/udp dissectors' per-layer records (pktan_quoted_ports) and a
+ * port-less transport is named by the protocol after the IP header
+ * (pktan_portless_transport), both in epan_glue.c, the same on all. */
 #ifndef PKTAN_COMPAT_H
 #define PKTAN_COMPAT_H
 
