@@ -6,6 +6,7 @@
  *     DESC_* flags (wsutil/plugins.h)
  *   stats_tree_register*() returns void             stats_tree_cfg * stats_tree_cfg *
  *   stat_tap_ui init callback      void             void             bool
+ *   service name cache             per transport    per port (bug)   (see below)
  *
  * 4.2 has no Debian suite to build in; its column follows the 4.2 headers
  * (plugin_describe arrived in 4.4, the bool init callback in 4.6). 4.0 is
@@ -60,6 +61,27 @@ typedef bool pktan_stat_init_result;
 #else
 typedef void pktan_stat_init_result;
 #define PKTAN_STAT_INIT_RETURN(ok) do { (void)(ok); return; } while (0)
+#endif
+
+/* Service names (try_serv_name_lookup): 4.4 caches them by port alone, so
+ * the first lookup of a port decides for every transport: after a UDP
+ * lookup of 35355 ("altova-lm-disc") a TCP lookup of it finds the cached
+ * entry and returns NULL instead of "altova-lm", and which transport gets
+ * a name depends on the order of lookups (a -z report, which names at draw
+ * time, and a stats tree, which names per new packet key, disagreed). From
+ * 4.4 every lookup first asks for TCP, so that the answer is the same
+ * whatever the order: TCP's name when the port has one, else the
+ * transport's own. 4.0 looks each transport up on its own. */
+#include <epan/addr_resolv.h>
+#if PKTAN_WS_AT_LEAST(4, 4)
+static inline const char *pktan_try_serv_name_lookup(port_type pt, unsigned port)
+{
+    if (pt != PT_TCP)
+        (void)try_serv_name_lookup(PT_TCP, port);
+    return try_serv_name_lookup(pt, port);
+}
+#else
+#define pktan_try_serv_name_lookup(pt, port) try_serv_name_lookup((pt), (port))
 #endif
 
 /* stats_tree_register_plugin(): void in 4.0/4.2, returns the tree's

@@ -7,6 +7,7 @@
 #include <epan/proto_data.h>
 #include <epan/ipproto.h>
 
+#include "compat.h"
 #include "flow_key.h"
 
 gboolean pktan_addr_from_address(const address *in, pktan_addr *out)
@@ -82,7 +83,7 @@ static const char *transport_name(guint8 ip_proto, void *ctx _U_)
 static const char *service_name(guint8 ip_proto, guint16 port, void *ctx _U_)
 {
     port_type pt = port_type_of_ip_proto(ip_proto);
-    return pt == PT_NONE ? NULL : try_serv_name_lookup(pt, port);
+    return pt == PT_NONE ? NULL : pktan_try_serv_name_lookup(pt, port);
 }
 
 const pktan_namer pktan_epan_namer = {transport_name, service_name, NULL};
