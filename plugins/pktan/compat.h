@@ -6,7 +6,8 @@
  *     DESC_* flags (wsutil/plugins.h)
  *   stats_tree_register*() returns void             stats_tree_cfg * stats_tree_cfg *
  *   stat_tap_ui init callback      void             void             bool
- *   service name cache             per transport    per port (bug)   (see below)
+ *   service name cache (4.2: not   per transport    per port (bug)   per transport
+ *     checked)
  *
  * 4.2 has no Debian suite to build in; its column follows the 4.2 headers
  * (plugin_describe arrived in 4.4, the bool init callback in 4.6). 4.0 is
@@ -68,12 +69,14 @@ typedef void pktan_stat_init_result;
  * lookup of 35355 ("altova-lm-disc") a TCP lookup of it finds the cached
  * entry and returns NULL instead of "altova-lm", and which transport gets
  * a name depends on the order of lookups (a -z report, which names at draw
- * time, and a stats tree, which names per new packet key, disagreed). From
+ * time, and a stats tree, which names per new packet key, disagreed). In
  * 4.4 every lookup first asks for TCP, so that the answer is the same
  * whatever the order: TCP's name when the port has one, else the
- * transport's own. 4.0 looks each transport up on its own. */
+ * transport's own. 4.0 and 4.6 look each transport up on its own (checked
+ * with tshark -N t on a UDP then a TCP packet to port 35355: 4.4.18 names
+ * only the UDP one, 4.0.17 and 4.6.9 both). */
 #include <epan/addr_resolv.h>
-#if PKTAN_WS_AT_LEAST(4, 4)
+#if PKTAN_WS_AT_LEAST(4, 4) && !PKTAN_WS_AT_LEAST(4, 6)
 static inline const char *pktan_try_serv_name_lookup(port_type pt, unsigned port)
 {
     if (pt != PT_TCP)
