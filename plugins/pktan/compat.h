@@ -30,7 +30,14 @@
  * them from pinfo there on any version: the quoted ports come from the
  * tcp/udp dissectors' per-layer records (pktan_quoted_ports) and a
  * port-less transport is named by the protocol after the IP header
- * (pktan_portless_transport), both in epan_glue.c, the same on all. */
+ * (pktan_portless_transport), both in epan_glue.c, the same on all.
+ *
+ * Another: 4.6's tshark frees every tap listener at exit, calling their
+ * finish callbacks, the stats trees' cleanup included, while it walks the
+ * list; 4.0 and 4.4 do not. The Connection Outcomes tree's own listeners
+ * therefore note in their finish callback that Wireshark freed them, and
+ * its cleanup removes only those still registered (dialog_conn.c), which is
+ * right on every version. */
 #ifndef PKTAN_COMPAT_H
 #define PKTAN_COMPAT_H
 

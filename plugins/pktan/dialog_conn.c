@@ -33,6 +33,7 @@ typedef struct dialog_state dialog_state;
 typedef struct {
     dialog_state *dialog;
     int tap;
+    gboolean registered; /* until Wireshark frees it (its finish callback) */
 } dialog_listener;
 
 /* What the tree shows for one attempt, to move it when its outcome changes. */
@@ -197,12 +198,23 @@ static tap_packet_status dialog_packet(stats_tree *st _U_, packet_info *pinfo _U
     return TAP_PACKET_DONT_REDRAW;
 }
 
+/* Wireshark calls it when it frees the listener: on remove_tap_listener(),
+ * and (4.6's tshark) when it frees every listener at exit, the stats
+ * tree's own included, in whichever order. */
+static void listener_finish(void *tapdata)
+{
+    ((dialog_listener *)tapdata)->registered = FALSE;
+}
+
 static void free_dialog(gpointer p)
 {
     dialog_state *d = p;
 
+    /* Only the listeners Wireshark has not freed yet: removing one it has
+     * already freed walks a list it is tearing down. */
     for (int t = 0; t < TAP_COUNT; t++)
-        remove_tap_listener(&d->listeners[t]);
+        if (d->listeners[t].registered)
+            remove_tap_listener(&d->listeners[t]);
     pktan_conn_free(d->conn);
     pktan_record_map_free(d->shown);
     g_hash_table_destroy(d->names);
@@ -217,10 +229,11 @@ static void register_listeners(dialog_state *d)
         gboolean ip = t == TAP_IP || t == TAP_IPV6;
         GString *error;
 
-        d->listeners[t] = (dialog_listener){d, t};
+        d->listeners[t] = (dialog_listener){d, t, FALSE};
         error = register_tap_listener(taps[t], &d->listeners[t], d->st->filter,
                                       ip ? TL_REQUIRES_ERROR_PACKETS : TL_REQUIRES_NOTHING, NULL,
-                                      listener_packet, NULL, NULL);
+                                      listener_packet, NULL, listener_finish);
+        d->listeners[t].registered = error == NULL;
         if (error != NULL) {
             ws_warning("pktan: Connection Outcomes cannot listen on %s: %s", taps[t], error->str);
             g_string_free(error, TRUE);
