@@ -26,6 +26,10 @@ summary=()
 for suite in "${@:-trixie sid}"; do
   for s in $suite; do
     start=$SECONDS
+    # One check per chroot at a time (another tree's CI may share the cache).
+    mkdir -p "$cache"
+    exec {lock}>"$cache/$s.lock"
+    flock "$lock"
     echo "=== compat $s: chroot"
     bash "$here/chroot.sh" ensure "$s"
     root=$cache/$s
@@ -44,6 +48,7 @@ for suite in "${@:-trixie sid}"; do
       result=FAILED
       status=1
     fi
+    exec {lock}>&-
     summary+=("compat $s: $result in $((SECONDS - start)) s")
     echo "=== ${summary[-1]}"
   done
