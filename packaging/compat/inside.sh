@@ -17,6 +17,9 @@ echo "== $(tshark --version 2>/dev/null | head -n 1), $(gcc --version | head -n 
 cmake -S "$src" -B "$build" -DBUILD_TESTING=ON -DPKTAN_WERROR=ON >/dev/null
 cmake --build "$build" --parallel "$jobs" -- --no-print-directory |
   { grep -Ev '^\[ *[0-9]+%\] (Building|Linking|Built target)' || true; }
+# The unprivileged account the tests run tshark as, made before the tests
+# run in parallel (tests/lib/wireshark_user.py would make it otherwise).
+id pktan-test >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin pktan-test
 (cd "$build" && ctest --output-on-failure --timeout 900 --parallel "$jobs" -L "$labels")
 
 # The release archive, installed by its own install.sh for the test
@@ -24,7 +27,6 @@ cmake --build "$build" --parallel "$jobs" -- --no-print-directory |
 rm -rf "$dist"
 archive=$(bash "$src/packaging/release.sh" "$build" "$dist")
 echo "== release archive: $(basename "$archive")"
-id pktan-test >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin pktan-test
 home=$(mktemp -d)
 chmod 755 "$home"
 tar -C "$home" -xzf "$archive"
