@@ -3,7 +3,7 @@
 /* Link, network and transport protocols, tunnels and Wireshark's own
  * pseudo-protocols: allowed unless the baseline is off (then only the
  * pseudo-protocols are). Names missing from a Wireshark are skipped. */
-const char *const pktan_baseline_protocols[] = {
+static const char *const baseline_protocols[] = {
     "eth", "ethertype", "sll", "vlan", "ieee8021ad", "llc", "arp", "mpls", "ppp", "pppoes",
     "null", "ip", "ipv6", "ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr", "ipv6.dstopts",
     "icmp", "icmpv6", "igmp", "tcp", "udp", "udplite", "sctp", "dccp", "gre", "vxlan",
@@ -11,7 +11,7 @@ const char *const pktan_baseline_protocols[] = {
 };
 
 /* Layers that carry an application protocol without being it. */
-const char *const pktan_carrier_protocols[] = {"tpkt", "cotp", "t125", "t124", NULL};
+static const char *const carrier_protocols[] = {"tpkt", "cotp", "t125", "t124", NULL};
 
 static const char *const always_allowed[] = {
     "frame", "pktan", "_ws.malformed", "_ws.short", "_ws.unreassembled", "_ws.expert", NULL,
@@ -136,9 +136,9 @@ pktan_policy *pktan_policy_new(pktan_allowlist *list, gboolean baseline,
     p->list = list;
     p->baseline = baseline;
     p->entries = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, entry_free);
-    classify(p, pktan_baseline_protocols, CLASS_BASELINE, resolve, user_data);
+    classify(p, baseline_protocols, CLASS_BASELINE, resolve, user_data);
     classify(p, always_allowed, CLASS_ALWAYS, resolve, user_data);
-    classify(p, pktan_carrier_protocols, CLASS_CARRIER, resolve, user_data);
+    classify(p, carrier_protocols, CLASS_CARRIER, resolve, user_data);
     classify(p, data, CLASS_DATA, resolve, user_data);
     if ((id = resolve("icmp", user_data)) >= 0)
         entry_for(p, id)->ends_walk = TRUE;
@@ -181,13 +181,6 @@ const pktan_allowlist *pktan_policy_allowlist(const pktan_policy *policy)
 gboolean pktan_policy_baseline(const pktan_policy *policy)
 {
     return policy->baseline;
-}
-
-int pktan_policy_family(const pktan_policy *policy, int protocol)
-{
-    const protocol_entry *e = lookup(policy, protocol);
-
-    return e ? e->family : protocol;
 }
 
 static gboolean rules_allow(const GPtrArray *rules, const pktan_conversation_ends *ends)

@@ -33,10 +33,6 @@ void pktan_policy_free(pktan_policy *policy);
 const pktan_allowlist *pktan_policy_allowlist(const pktan_policy *policy);
 gboolean pktan_policy_baseline(const pktan_policy *policy);
 
-/* The names of the built-in tables, for documentation and tests. */
-extern const char *const pktan_baseline_protocols[];
-extern const char *const pktan_carrier_protocols[];
-
 typedef enum {
     PKTAN_JUDGED_ALLOWED,      /* nothing here breaks the policy */
     PKTAN_JUDGED_RULE,         /* a rule allows an application protocol here */
@@ -63,8 +59,5 @@ typedef struct {
 
 void pktan_policy_judge(const pktan_policy *policy, const int *layers, guint n_layers,
                         const pktan_conversation_ends *ends, pktan_judgement *out);
-
-/* The family a protocol is reported under (itself for most). */
-int pktan_policy_family(const pktan_policy *policy, int protocol);
 
 #endif

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages pktan needs to build, run and test, skipping
 # those already installed. Non-interactive and idempotent; needs root to
-# install anything. Usage: deps.sh [build|run|test]... (default: all three)
+# install anything. Usage: deps.sh [build|run|test|package|compat]...
+# (default: build run test; package: the Debian package and lintian;
+# compat: the chroots of other Debian releases, packaging/compat/)
 set -euo pipefail
 
 build_pkgs=(cmake gcc make pkg-config libglib2.0-dev wireshark-dev libwireshark-dev)
@@ -9,6 +11,8 @@ run_pkgs=(tshark)
 test_pkgs=(python3 wireshark-qt xvfb xdotool imagemagick x11-utils util-linux passwd time
            clang libclang-rt-dev  # libFuzzer (tests/fuzz)
            iproute2)  # network namespaces (tests/integration/test_live.py)
+package_pkgs=(dpkg-dev debhelper lintian)
+compat_pkgs=(debootstrap)
 
 want=()
 for group in "${@:-build run test}"; do
@@ -17,7 +21,9 @@ for group in "${@:-build run test}"; do
       build) want+=("${build_pkgs[@]}") ;;
       run) want+=("${run_pkgs[@]}") ;;
       test) want+=("${test_pkgs[@]}") ;;
-      *) echo "deps.sh: unknown group '$g' (expected build, run or test)" >&2; exit 2 ;;
+      package) want+=("${package_pkgs[@]}") ;;
+      compat) want+=("${compat_pkgs[@]}") ;;
+      *) echo "deps.sh: unknown group '$g' (expected build, run, test, package or compat)" >&2; exit 2 ;;
     esac
   done
 done

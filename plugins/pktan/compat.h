@@ -6,9 +6,38 @@
  *     DESC_* flags (wsutil/plugins.h)
  *   stats_tree_register*() returns void             stats_tree_cfg * stats_tree_cfg *
  *   stat_tap_ui init callback      void             void             bool
+ *   service name cache (4.2: not   per transport    per port (bug)   per transport
+ *     checked)
  *
  * 4.2 has no Debian suite to build in; its column follows the 4.2 headers
- * (plugin_describe arrived in 4.4, the bool init callback in 4.6). */
+ * (plugin_describe arrived in 4.4, the bool init callback in 4.6). 4.0 is
+ * built and tested natively, 4.4 and 4.6 in Debian 13 and unstable chroots
+ * (packaging/compat/check.sh).
+ *
+ * Checked the same in the 4.0, 4.4 and 4.6 headers, so not wrapped here:
+ * tap_packet_cb with its tap_flags_t argument, register_tap_listener() and
+ * the TL_* flags, fetch_tapped_data(), register_postdissector() and
+ * set_postdissector_wanted_hfids(), find_conversation(),
+ * conversation_get_proto_data() -> tcp_analysis/udp_analysis.stream,
+ * icmp_info_t, prefs_register_enum_preference(), stats_tree's filter
+ * (stats_tree_priv.h), register_stat_tap_ui(), and the plugin_version /
+ * plugin_want_major / plugin_want_minor / plugin_register() symbols.
+ * (guint32/uint32_t and gint/int are the same types.)
+ *
+ * One behaviour differs without an API change: 4.4 and 4.6 restore pinfo's
+ * ports and port type after dissecting the packet an ICMP error quotes
+ * (call_dissector_work_error), 4.0 leaves the quote's. pktan does not read
+ * them from pinfo there on any version: the quoted ports come from the
+ * tcp/udp dissectors' per-layer records (pktan_quoted_ports) and a
+ * port-less transport is named by the protocol after the IP header
+ * (pktan_portless_transport), both in epan_glue.c, the same on all.
+ *
+ * Another: 4.6's tshark frees every tap listener at exit, calling their
+ * finish callbacks, the stats trees' cleanup included, while it walks the
+ * list; 4.0 and 4.4 do not. The Connection Outcomes tree's own listeners
+ * therefore note in their finish callback that Wireshark freed them, and
+ * its cleanup removes only those still registered (dialog_conn.c), which is
+ * right on every version. */
 #ifndef PKTAN_COMPAT_H
 #define PKTAN_COMPAT_H
 
@@ -40,6 +69,29 @@ typedef bool pktan_stat_init_result;
 #else
 typedef void pktan_stat_init_result;
 #define PKTAN_STAT_INIT_RETURN(ok) do { (void)(ok); return; } while (0)
+#endif
+
+/* Service names (try_serv_name_lookup): 4.4 caches them by port alone, so
+ * the first lookup of a port decides for every transport: after a UDP
+ * lookup of 35355 ("altova-lm-disc") a TCP lookup of it finds the cached
+ * entry and returns NULL instead of "altova-lm", and which transport gets
+ * a name depends on the order of lookups (a -z report, which names at draw
+ * time, and a stats tree, which names per new packet key, disagreed). In
+ * 4.4 every lookup first asks for TCP, so that the answer is the same
+ * whatever the order: TCP's name when the port has one, else the
+ * transport's own. 4.0 and 4.6 look each transport up on its own (checked
+ * with tshark -N t on a UDP then a TCP packet to port 35355: 4.4.18 names
+ * only the UDP one, 4.0.17 and 4.6.9 both). */
+#include <epan/addr_resolv.h>
+#if PKTAN_WS_AT_LEAST(4, 4) && !PKTAN_WS_AT_LEAST(4, 6)
+static inline const char *pktan_try_serv_name_lookup(port_type pt, unsigned port)
+{
+    if (pt != PT_TCP)
+        (void)try_serv_name_lookup(PT_TCP, port);
+    return try_serv_name_lookup(pt, port);
+}
+#else
+#define pktan_try_serv_name_lookup(pt, port) try_serv_name_lookup((pt), (port))
 #endif
 
 /* stats_tree_register_plugin(): void in 4.0/4.2, returns the tree's

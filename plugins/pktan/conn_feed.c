@@ -36,13 +36,13 @@ static const icmp_info_t *icmp_info(packet_info *pinfo, guint8 family)
  * own conversation table (the one in use at this frame, so a reused
  * 4-tuple resolves to its latest connection). */
 static guint32 quoted_stream(const packet_info *pinfo, guint8 transport, const address *src,
-                             const address *dst)
+                             const address *dst, guint16 src_port, guint16 dst_port)
 {
     static int proto_tcp = -1, proto_udp = -1;
     gboolean tcp = transport == PKTAN_IPPROTO_TCP;
     conversation_t *conv = find_conversation(pinfo->num, src, dst,
                                              tcp ? CONVERSATION_TCP : CONVERSATION_UDP,
-                                             pinfo->srcport, pinfo->destport, 0);
+                                             src_port, dst_port, 0);
 
     if (proto_tcp == -1) {
         proto_tcp = proto_get_id_by_filter_name("tcp");
@@ -69,15 +69,13 @@ static void feed_quoted(pktan_conn_feed *feed, packet_info *pinfo, const address
         !pktan_addr_from_address(src, &e.quoted_src) || !pktan_addr_from_address(dst, &e.quoted_dst))
         return;
     e.transport = transport;
-    e.stream = quoted_stream(pinfo, transport, src, dst);
+    pktan_quoted_ports(pinfo, transport, &e.quoted_src_port, &e.quoted_dst_port);
+    e.stream = quoted_stream(pinfo, transport, src, dst, e.quoted_src_port, e.quoted_dst_port);
     e.type = info->type;
     e.code = info->code;
     e.frame = pinfo->num;
     e.time = pktan_ns_from_nstime(&pinfo->abs_ts);
     e.from = feed->icmp_sender;
-    /* The quoted header is the last one the frame's dissection read ports from. */
-    e.quoted_src_port = (guint16)pinfo->srcport;
-    e.quoted_dst_port = (guint16)pinfo->destport;
     pktan_conn_add_icmp(feed->conn, &e);
     feed->quoted_transport = transport;
     feed->quoted_stream = e.stream;

@@ -2,8 +2,9 @@
  * the packet marks alike. TCP segments and UDP datagrams come from the
  * tcp and udp taps. What an ICMP error quotes comes from the ip and ipv6
  * taps: in a frame, the IP header after one that carries ICMP is the
- * quoted one, the ports are the last the frame's dissection set, and the
- * error's type and code are in the frame's proto data. (A quoted TCP
+ * quoted one, its ports are those the tcp or udp dissector recorded for
+ * the quoted header (pktan_quoted_ports), and the error's type and code
+ * are in the frame's proto data. (A quoted TCP
  * header is often only 8 bytes, too short for the tcp tap to fire.) */
 #ifndef PKTAN_CONN_FEED_H
 #define PKTAN_CONN_FEED_H

@@ -20,7 +20,8 @@
 static const char root_name[] = "Destinations and Ports";
 
 /* What the tree groups by. A transport without ports is named by the
- * frame's last protocol layer (icmp, gre...), kept as its protocol id. */
+ * protocol after the IP header (icmp, gre...; pktan_portless_transport),
+ * kept as its protocol id. */
 typedef struct {
     pktan_addr addr;
     guint8 ip_proto; /* transports with ports; 0 otherwise */
@@ -77,7 +78,7 @@ static gboolean make_key(packet_info *pinfo, tree_key *key)
     if (key->ip_proto)
         key->port = (guint16)pinfo->destport;
     else
-        key->last_layer = GPOINTER_TO_INT(wmem_list_frame_data(wmem_list_tail(pinfo->layers)));
+        key->last_layer = pktan_portless_transport(pinfo);
     return TRUE;
 }
 

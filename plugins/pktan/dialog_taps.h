@@ -14,6 +14,7 @@ extern const char *const pktan_tap_names[PKTAN_TAP_COUNT];
 typedef struct {
     void *dialog;
     pktan_tap tap;
+    gboolean registered; /* until Wireshark frees it (its finish callback) */
 } pktan_dialog_listener;
 
 /* Registers the four; ip_flags for the ip and ipv6 ones (e.g.
@@ -22,6 +23,9 @@ typedef struct {
 void pktan_dialog_listen(pktan_dialog_listener listeners[PKTAN_TAP_COUNT], void *dialog,
                          const char *dialog_name, const char *filter, guint ip_flags,
                          tap_packet_cb packet);
+/* Removes those Wireshark has not freed yet: 4.6's tshark frees every
+ * listener at exit, the stats tree's own included, in whichever order, and
+ * removing one it already freed walks a list it is tearing down. */
 void pktan_dialog_unlisten(pktan_dialog_listener listeners[PKTAN_TAP_COUNT]);
 
 #endif

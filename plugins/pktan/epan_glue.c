@@ -3,9 +3,12 @@
 #include <string.h>
 
 #include <epan/addr_resolv.h>
+#include <epan/proto.h>
+#include <epan/proto_data.h>
 #include <epan/ipproto.h>
 #include <epan/proto.h>
 
+#include "compat.h"
 #include "flow_key.h"
 
 gboolean pktan_addr_from_address(const address *in, pktan_addr *out)
@@ -81,7 +84,7 @@ static const char *transport_name(guint8 ip_proto, void *ctx _U_)
 static const char *service_name(guint8 ip_proto, guint16 port, void *ctx _U_)
 {
     port_type pt = port_type_of_ip_proto(ip_proto);
-    return pt == PT_NONE ? NULL : try_serv_name_lookup(pt, port);
+    return pt == PT_NONE ? NULL : pktan_try_serv_name_lookup(pt, port);
 }
 
 static const char *protocol_name(int id, gboolean long_name, void *ctx _U_)
@@ -95,3 +98,76 @@ int pktan_protocol_id(const char *name, void *ctx _U_)
 }
 
 const pktan_namer pktan_epan_namer = {transport_name, service_name, protocol_name, NULL};
+
+/* Protocol and field ids looked up by name once (after registration). */
+static struct {
+    gboolean ready;
+    int ip, ipv6, icmp, icmpv6, tcp, udp;
+    int tcp_srcport, tcp_dstport, udp_srcport, udp_dstport;
+} ids;
+
+static void lookup_ids(void)
+{
+    if (ids.ready)
+        return;
+    ids.ip = proto_get_id_by_filter_name("ip");
+    ids.ipv6 = proto_get_id_by_filter_name("ipv6");
+    ids.icmp = proto_get_id_by_filter_name("icmp");
+    ids.icmpv6 = proto_get_id_by_filter_name("icmpv6");
+    ids.tcp = proto_get_id_by_filter_name("tcp");
+    ids.udp = proto_get_id_by_filter_name("udp");
+    ids.tcp_srcport = proto_registrar_get_id_byname("tcp.srcport");
+    ids.tcp_dstport = proto_registrar_get_id_byname("tcp.dstport");
+    ids.udp_srcport = proto_registrar_get_id_byname("udp.srcport");
+    ids.udp_dstport = proto_registrar_get_id_byname("udp.dstport");
+    ids.ready = TRUE;
+}
+
+void pktan_quoted_ports(packet_info *pinfo, guint8 transport, guint16 *src_port, guint16 *dst_port)
+{
+    gboolean in_quote = FALSE;
+    guint32 layer = 0;
+    int want, hf_src, hf_dst;
+
+    lookup_ids();
+    want = transport == PKTAN_IPPROTO_TCP ? ids.tcp : ids.udp;
+    hf_src = transport == PKTAN_IPPROTO_TCP ? ids.tcp_srcport : ids.udp_srcport;
+    hf_dst = transport == PKTAN_IPPROTO_TCP ? ids.tcp_dstport : ids.udp_dstport;
+    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f != NULL; f = wmem_list_frame_next(f)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
+
+        layer++;
+        if (id == ids.icmp || id == ids.icmpv6) {
+            in_quote = TRUE;
+        } else if (in_quote && id == want) {
+            gpointer s = p_get_proto_data(pinfo->pool, pinfo, hf_src, layer);
+            gpointer d = p_get_proto_data(pinfo->pool, pinfo, hf_dst, layer);
+
+            if (s != NULL || d != NULL) {
+                *src_port = (guint16)GPOINTER_TO_UINT(s);
+                *dst_port = (guint16)GPOINTER_TO_UINT(d);
+                return;
+            }
+            break;
+        }
+    }
+    *src_port = (guint16)pinfo->srcport;
+    *dst_port = (guint16)pinfo->destport;
+}
+
+int pktan_portless_transport(packet_info *pinfo)
+{
+    int after_ip = -1, previous = -1, last = -1;
+
+    lookup_ids();
+    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f != NULL; f = wmem_list_frame_next(f)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
+
+        if (previous == ids.ip || previous == ids.ipv6)
+            after_ip = id;
+        if (id == ids.icmp || id == ids.icmpv6)
+            return id;
+        previous = last = id;
+    }
+    return after_ip != -1 ? after_ip : last;
+}

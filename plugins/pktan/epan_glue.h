@@ -29,6 +29,17 @@ guint8 pktan_ip_proto_of_port_type(port_type ptype);
 /* A protocol filter name's id, or -1: the allowlist's resolver. */
 int pktan_protocol_id(const char *name, void *ctx);
 
+/* The ports of the TCP or UDP header an ICMP error in this frame quotes,
+ * from the per-layer port records the tcp and udp dissectors keep (4.4 and
+ * later restore pinfo's ports after an error's quote; see compat.h); the
+ * frame's last ports when there are no such records. */
+void pktan_quoted_ports(packet_info *pinfo, guint8 transport, guint16 *src_port, guint16 *dst_port);
+
+/* The protocol id that names a frame's transport when it has no ports: the
+ * protocol after the last IP header outside an ICMP error's quote (the
+ * ICMP itself for an error), else the frame's last layer. */
+int pktan_portless_transport(packet_info *pinfo);
+
 /* Transport, service and protocol names from Wireshark's tables. */
 extern const pktan_namer pktan_epan_namer;
 

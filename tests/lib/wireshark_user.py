@@ -9,6 +9,7 @@ exactly as a user would.
 Configuration comes from the environment ctest sets (tests/integration/
 CMakeLists.txt): PKTAN_PLUGIN, PKTAN_XY, PKTAN_SOURCE_DIR, PKTAN_PRELOAD.
 """
+import fcntl
 import os
 import pwd
 import shutil
@@ -27,14 +28,18 @@ def env_setting(name):
 
 
 def ensure_account():
-    """Returns the name of the unprivileged account tests run Wireshark as."""
+    """Returns the name of the unprivileged account tests run Wireshark as.
+    Test modules run in parallel: one creates it, under a lock, the others
+    wait for it."""
     if os.geteuid() != 0:
         return None
-    try:
-        pwd.getpwnam(TEST_ACCOUNT)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell",
-                        "/usr/sbin/nologin", TEST_ACCOUNT], check=True)
+    with open("/tmp/.pktan-test-account.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            pwd.getpwnam(TEST_ACCOUNT)
+        except KeyError:
+            subprocess.run(["useradd", "--system", "--no-create-home", "--shell",
+                            "/usr/sbin/nologin", TEST_ACCOUNT], check=True)
     return TEST_ACCOUNT
 
 

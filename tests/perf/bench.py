@@ -40,6 +40,7 @@ WIRESHARK = [
     ("-z conv,tcp", ["-z", "conv,tcp"]),
 ]
 SLOW = [("-z dests,tree", ["-z", "dests,tree"])]
+MAX_PER_CLIENT = 28000  # pktan-gen: distinct ephemeral ports per client host
 # Growth this much above the earlier segment's is more than run-to-run noise.
 NON_LINEAR = 1.30
 # The issue's bound: all reports within 10% of the floor's peak RSS.
@@ -137,8 +138,8 @@ def scaling_table(args, points, together_name, startup, tshark_version):
     captures look dear)."""
     names = [FLOOR[0], together_name]
     lines = [f"Growth from {points[0][0]} to {points[-1][0]} connections "
-             f"({args.clients} client hosts, pktan-gen --seed {args.seed}); median of "
-             f"{args.repeat} interleaved runs per size; per connection = (run - tshark start-up "
+             f"({args.scaling_clients} client hosts, pktan-gen --seed {args.seed}); median of "
+             f"{args.scaling_repeat} interleaved runs per size; per connection = (run - tshark start-up "
              f"on an empty capture: {startup[0]:.2f} s, {startup[1]:.0f} MiB) / connections; "
              f"tshark {tshark_version}, {os.cpu_count()} cores.",
              "",
@@ -205,6 +206,8 @@ def main():
                     help="include pktan,unexpected (auto: if it runs on an empty capture)")
     ap.add_argument("--scaling", help="comma-separated connection counts, e.g. 50000,250000,1000000")
     ap.add_argument("--scaling-only", action="store_true", help="skip the main table")
+    ap.add_argument("--scaling-repeat", type=int, default=3,
+                    help="interleaved runs per size of the growth table")
     args = ap.parse_args()
     slow = [] if args.without_dests_tree else SLOW
     sizes = sorted({int(n) for n in args.scaling.split(",")}) if args.scaling else []
@@ -233,6 +236,9 @@ def main():
             empty = write_empty_pcap(os.path.join(user.stage, "empty.pcap"))
             startup = tuple(statistics.median(v) for v in zip(
                 *[measure(user, empty, FLOOR[1]) for _ in range(max(args.repeat, 3))]))
+        # pktan-gen gives each client host distinct ephemeral ports, so the
+        # biggest size needs enough hosts; all sizes get the same number.
+        args.scaling_clients = max([args.clients] + [-(-n // MAX_PER_CLIENT) for n in sizes])
         if not args.scaling_only:
             capture, packets = generate(build, user, args.connections, args.seed, args.clients)
             cheap = [FLOOR] + alone + [together] + WIRESHARK
@@ -241,16 +247,17 @@ def main():
                 samples[name] = [measure(user, capture, zargs)]
                 print(f"  {name}: {samples[name][0][0]:.2f} s", flush=True)
             lines += table(args, packets, samples, cheap + slow, together, slow, tshark_version)
-            if args.connections in sizes:
+            write_markdown(args, lines)
+            if args.connections in sizes and args.scaling_clients == args.clients:
                 points.append((args.connections, packets,
                                {k: samples[k] for k in (FLOOR[0], together[0])}))
             os.remove(capture)
         for n in sizes:
             if any(p[0] == n for p in points):
                 continue
-            capture, packets = generate(build, user, n, args.seed, args.clients)
-            points.append((n, packets, run_rounds(user, capture, [FLOOR, together], args.repeat,
-                                                  label=f"{n}: ")))
+            capture, packets = generate(build, user, n, args.seed, args.scaling_clients)
+            points.append((n, packets, run_rounds(user, capture, [FLOOR, together],
+                                                  args.scaling_repeat, label=f"{n}: ")))
             os.remove(capture)
         if len(points) >= 2:
             points.sort(key=lambda p: p[0])
@@ -259,11 +266,14 @@ def main():
     finally:
         user.cleanup()
 
-    text = "\n".join(lines)
-    print(text)
+    print("\n".join(lines))
+    write_markdown(args, lines)
+
+
+def write_markdown(args, lines):
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write(text + "\n")
+            f.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

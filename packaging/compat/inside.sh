@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs inside a compat chroot (packaging/compat/check.sh copies the source to
+# /root/pktan-src): builds pktan against that release's Wireshark with
+# warnings as errors, runs the unit and integration tests (and the recorded
+# captures) with its tshark as the unprivileged test account, makes the
+# release archive and installs it with its install.sh in a fresh HOME.
+# Usage: inside.sh LABELS
+set -euo pipefail
+
+labels=${1:-unit|integration|captures}
+src=/root/pktan-src
+build=/root/pktan-build
+dist=/root/pktan-dist
+jobs=$(( $(nproc) < 2 ? $(nproc) : 2 ))
+
+echo "== $(tshark --version 2>/dev/null | head -n 1), $(gcc --version | head -n 1), $(cmake --version | head -n 1)"
+cmake -S "$src" -B "$build" -DBUILD_TESTING=ON -DPKTAN_WERROR=ON >/dev/null
+cmake --build "$build" --parallel "$jobs" -- --no-print-directory |
+  { grep -Ev '^\[ *[0-9]+%\] (Building|Linking|Built target)' || true; }
+# The unprivileged account the tests run tshark as, made before the tests
+# run in parallel (tests/lib/wireshark_user.py would make it otherwise).
+id pktan-test >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin pktan-test
+(cd "$build" && ctest --output-on-failure --timeout 900 --parallel "$jobs" -L "$labels")
+
+# The release archive, installed by its own install.sh for the test
+# account in a fresh HOME, then -G plugins as that account.
+rm -rf "$dist"
+archive=$(bash "$src/packaging/release.sh" "$build" "$dist")
+echo "== release archive: $(basename "$archive")"
+home=$(mktemp -d)
+chmod 755 "$home"
+tar -C "$home" -xzf "$archive"
+chown -R pktan-test "$home"
+as_user() { runuser -u pktan-test -- env -i HOME="$home" PATH=/usr/bin:/bin LC_ALL=C.UTF-8 "$@"; }
+as_user bash "$home"/pktan-*/install.sh
+echo "== tshark -G plugins (as pktan-test, installed by the archive's install.sh):"
+as_user tshark -G plugins | grep -F pktan
+rm -rf "$home"
