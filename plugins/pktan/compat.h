@@ -71,6 +71,15 @@ typedef void pktan_stat_init_result;
 #define PKTAN_STAT_INIT_RETURN(ok) do { (void)(ok); return; } while (0)
 #endif
 
+/* Heuristic dissectors (heur_dissector_add) return bool from 4.4, gboolean
+ * in 4.0 (4.2 not checked). Write them as
+ *     static pktan_heur_result f(tvbuff_t *, packet_info *, proto_tree *, void *) */
+#if PKTAN_WS_AT_LEAST(4, 4)
+typedef bool pktan_heur_result;
+#else
+typedef gboolean pktan_heur_result;
+#endif
+
 /* Service names (try_serv_name_lookup): 4.4 caches them by port alone, so
  * the first lookup of a port decides for every transport: after a UDP
  * lookup of 35355 ("altova-lm-disc") a TCP lookup of it finds the cached

@@ -6,6 +6,7 @@
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
 
+#include "compat.h"
 #include "epan_glue.h"
 #include "utp.h"
 
@@ -31,7 +32,8 @@ static int direction(utp_conversation *c, packet_info *pinfo)
     return pktan_addr_equal(&src, &c->first_src) && pinfo->srcport == c->first_port ? 0 : 1;
 }
 
-static gboolean watch_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree _U_, void *data _U_)
+static pktan_heur_result watch_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree _U_,
+                                   void *data _U_)
 {
     guint16 id;
     conversation_t *conv;
