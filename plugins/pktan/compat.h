@@ -80,6 +80,17 @@ typedef bool pktan_heur_result;
 typedef gboolean pktan_heur_result;
 #endif
 
+/* Boolean preferences (prefs_register_bool_preference) point to a bool
+ * from 4.4, a gboolean in 4.0; a UAT's update callback returns bool from
+ * 4.4, gboolean in 4.0 (4.2 not checked for either). */
+#if PKTAN_WS_AT_LEAST(4, 4)
+typedef bool pktan_pref_bool;
+typedef bool pktan_uat_update_result;
+#else
+typedef gboolean pktan_pref_bool;
+typedef gboolean pktan_uat_update_result;
+#endif
+
 /* Service names (try_serv_name_lookup): 4.4 caches them by port alone, so
  * the first lookup of a port decides for every transport: after a UDP
  * lookup of 35355 ("altova-lm-disc") a TCP lookup of it finds the cached

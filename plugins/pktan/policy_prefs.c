@@ -4,6 +4,7 @@
 #include <epan/uat.h>
 
 #include "allowlist.h"
+#include "compat.h"
 #include "epan_glue.h"
 
 #define UAT_NAME "pktan_allowlist"
@@ -18,7 +19,7 @@ typedef struct {
 static allow_record *records;
 static guint n_records;
 static const char *allowlist_file = "";
-static gboolean baseline = TRUE;
+static pktan_pref_bool baseline = TRUE;
 static guint generation;
 
 UAT_CSTRING_CB_DEF(allow, protocol, allow_record)
@@ -49,7 +50,7 @@ static void record_free(void *r)
 }
 
 /* Refuses a row with a problem, in the dialog and from -o uat:... alike. */
-static gboolean record_update(void *r, char **error)
+static pktan_uat_update_result record_update(void *r, char **error)
 {
     allow_record *a = r;
     char *problem = pktan_allowlist_check_protocol(a->protocol, pktan_protocol_id, NULL);
