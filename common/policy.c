@@ -51,6 +51,7 @@ struct pktan_policy {
     pktan_allowlist *list;
     gboolean baseline;
     GHashTable *entries; /* int id -> protocol_entry, while compiling */
+    int tls;
     entry_slot *slots;
     guint mask;
 };
@@ -136,6 +137,7 @@ pktan_policy *pktan_policy_new(pktan_allowlist *list, gboolean baseline,
     p->list = list;
     p->baseline = baseline;
     p->entries = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, entry_free);
+    p->tls = resolve("tls", user_data);
     classify(p, baseline_protocols, CLASS_BASELINE, resolve, user_data);
     classify(p, always_allowed, CLASS_ALWAYS, resolve, user_data);
     classify(p, carrier_protocols, CLASS_CARRIER, resolve, user_data);
@@ -181,6 +183,11 @@ const pktan_allowlist *pktan_policy_allowlist(const pktan_policy *policy)
 gboolean pktan_policy_baseline(const pktan_policy *policy)
 {
     return policy->baseline;
+}
+
+gboolean pktan_policy_is_tls(const pktan_policy *policy, int protocol)
+{
+    return protocol >= 0 && protocol == policy->tls;
 }
 
 static gboolean rules_allow(const GPtrArray *rules, const pktan_conversation_ends *ends)

@@ -60,4 +60,9 @@ typedef struct {
 void pktan_policy_judge(const pktan_policy *policy, const int *layers, guint n_layers,
                         const pktan_conversation_ends *ends, pktan_judgement *out);
 
+/* TLS: what a conversation a rule allowed may switch to (RDP after its
+ * X.224 negotiation, STARTTLS) without breaking the policy. Wireshark 4.0
+ * shows RDP's TLS records as TPKT, 4.4 and later as TLS. */
+gboolean pktan_policy_is_tls(const pktan_policy *policy, int protocol);
+
 #endif

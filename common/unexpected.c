@@ -130,6 +130,8 @@ static void judge(pktan_unexpected *u, pktan_flagged_conversation *c,
         return;
     pktan_flagged_ends(c, &ends.client, &client_port, &ends.server, &ends.server_port);
     pktan_policy_judge(u->policy, f->layers, f->n_layers, &ends, &j);
+    if (j.kind == PKTAN_JUDGED_NAMED && c->saw_rule && pktan_policy_is_tls(u->policy, j.protocol))
+        j.kind = PKTAN_JUDGED_RULE; /* the allowed protocol switched to TLS */
     if (j.kind == PKTAN_JUDGED_RULE)
         c->saw_rule = 1;
     flag = flag_of(j.kind);

@@ -99,6 +99,8 @@ class LiveCapture(unittest.TestCase):
         if os.geteuid() != 0:
             raise unittest.SkipTest("needs root to make network namespaces")
         probe = f"pktan-live-probe{os.getpid()}"
+        if shutil.which("ip") is None:
+            raise unittest.SkipTest("iproute2 (ip) is not installed")
         made = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True)
         if made.returncode != 0:
             raise unittest.SkipTest(f"cannot make a network namespace here: {made.stderr.strip()}")

@@ -12,7 +12,7 @@ import unittest
 from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from corpus import EveryCapture, ReportCorpus  # noqa: E402
+from corpus import EveryCapture, ReportCorpus, wireshark_xy  # noqa: E402
 from stats_tree_text import tree_counts  # noqa: E402
 from wireshark_user import env_setting  # noqa: E402
 
@@ -229,7 +229,7 @@ class RealEdgeCases(unittest.TestCase):
         return found
 
     def test_handshakes_per_server_equal_truth(self):
-        for name, count in (("vlan", 4), ("gre", 2), ("reorder", 2)):
+        for name, count in (("vlan", 4), ("gre", 2), ("reorder", 2 if wireshark_xy() < (4, 4) else 0)):
             for path, truth in self.scenario(name, count):
                 with self.subTest(capture=os.path.basename(path)):
                     report = rtt_json(path)
@@ -280,6 +280,8 @@ class OutOfTimeOrder(unittest.TestCase):
     tcp.analysis.initial_rtt is longer than the handshake; elsewhere it
     equals ours."""
 
+    @unittest.skipIf(wireshark_xy() >= (4, 4), "Wireshark 4.4+ splits these handshakes into two "
+                     "tcp.streams (tests/lib/corpus.py: checked_here)")
     def test_reordered_handshakes(self):
         captures_seen, before, wireshark_equal, wireshark_other_ack = 0, 0, 0, 0
         for path, truth in captures:

@@ -361,9 +361,15 @@ static void test_carrier_in_allowed_conversation(void)
     c = frame(&t, 1, TRUE, PKTAN_SERVER_HINT_NONE, "eth:ethertype:ip:tcp:tpkt");
     g_assert_cmpint(c->flag, ==, PKTAN_FLAG_CARRIER);
     g_assert_false(pktan_flagged_counts(c));
+    /* and its TLS records as Wireshark 4.4 shows them */
+    c = frame(&t, 1, FALSE, PKTAN_SERVER_HINT_NONE, "eth:ethertype:ip:tcp:tls:x509sat");
+    g_assert_false(pktan_flagged_counts(c));
     c = frame(&t, 2, TRUE, PKTAN_SERVER_HINT_NONE, "eth:ethertype:ip:tcp:tpkt");
     g_assert_true(pktan_flagged_counts(c));
     g_assert_cmpint(c->protocol, ==, id("tpkt"));
+    /* TLS where no rule allowed anything is TLS */
+    c = frame(&t, 3, TRUE, PKTAN_SERVER_HINT_NONE, "eth:ethertype:ip:tcp:tls");
+    g_assert_cmpint(c->protocol, ==, id("tls"));
     pktan_unexpected_free(t.u);
 }
 
