@@ -9,7 +9,8 @@
  * on later passes (in Wireshark: after the file is read, when a packet is
  * shown, filtered or Expert Information is opened). The same holds for
  * pktan.unexpected: a conversation's packets before the one that broke the
- * allowlist are marked on later passes (tshark: -2).
+ * allowlist are marked on later passes, so in Wireshark only; tshark marks
+ * from that packet on (its -2 first pass queues no tap records to read).
  *
  * Cost: a postdissector costs Wireshark about 1% of dissection time even
  * when it returns at once, and reading every frame into the tracker about
