@@ -4,6 +4,7 @@
 
 #include "flow_key.h"
 #include "record_map.h"
+#include "stream_map.h"
 
 /* A UDP flow: the first datagram's sender is the client. */
 typedef struct {
@@ -52,7 +53,7 @@ typedef struct {
 
 struct pktan_conn {
     pktan_handshakes *tcp;
-    pktan_record_map *udp;  /* of udp_flow, by udp.stream */
+    pktan_stream_map *udp;  /* of udp_flow, by udp.stream */
     pktan_record_map *icmp; /* of icmp_evidence, by icmp_key */
 };
 
@@ -96,7 +97,7 @@ pktan_conn *pktan_conn_new(void)
     pktan_conn *conn = g_new0(pktan_conn, 1);
 
     conn->tcp = pktan_handshakes_new();
-    conn->udp = pktan_record_map_new(sizeof(guint32), sizeof(udp_flow));
+    conn->udp = pktan_stream_map_new(sizeof(guint32), sizeof(udp_flow));
     conn->icmp = pktan_record_map_new(sizeof(icmp_key), sizeof(icmp_evidence));
     return conn;
 }
@@ -106,7 +107,7 @@ void pktan_conn_free(pktan_conn *conn)
     if (conn == NULL)
         return;
     pktan_handshakes_free(conn->tcp);
-    pktan_record_map_free(conn->udp);
+    pktan_stream_map_free(conn->udp);
     pktan_record_map_free(conn->icmp);
     g_free(conn);
 }
@@ -114,7 +115,7 @@ void pktan_conn_free(pktan_conn *conn)
 void pktan_conn_reset(pktan_conn *conn)
 {
     pktan_handshakes_reset(conn->tcp);
-    pktan_record_map_clear(conn->udp);
+    pktan_stream_map_clear(conn->udp);
     pktan_record_map_clear(conn->icmp);
 }
 
@@ -132,7 +133,7 @@ void pktan_conn_add_udp(pktan_conn *conn, const pktan_udp_datagram *d)
     /* Nobody answers a multicast or broadcast datagram one to one. */
     if (pktan_addr_is_group(&d->dst))
         return;
-    f = pktan_record_map_get(conn->udp, &d->stream, &created);
+    f = pktan_stream_map_get(conn->udp, &d->stream, PKTAN_STREAMS_UDP, d->stream, &created);
     if (created) {
         f->client = d->src;
         f->client_port = d->src_port;
@@ -153,7 +154,7 @@ void pktan_conn_add_udp(pktan_conn *conn, const pktan_udp_datagram *d)
 
 void pktan_conn_mark_tunnel(pktan_conn *conn, guint32 udp_stream)
 {
-    udp_flow *f = pktan_record_map_lookup(conn->udp, &udp_stream);
+    udp_flow *f = pktan_stream_map_lookup(conn->udp, &udp_stream, PKTAN_STREAMS_UDP, udp_stream);
 
     if (f != NULL)
         f->tunnel = 1;
@@ -364,8 +365,8 @@ void pktan_conn_foreach_attempt(const pktan_conn *conn, pktan_attempt_fn fn, voi
         claim(conn, claimed, &a, e);
         fn(&a, user);
     }
-    for (guint i = 0; i < pktan_record_map_size(conn->udp); i++) {
-        const udp_flow *f = pktan_record_map_nth(conn->udp, i);
+    for (guint i = 0; i < pktan_stream_map_size(conn->udp); i++) {
+        const udp_flow *f = pktan_stream_map_nth(conn->udp, i);
         const icmp_evidence *e;
 
         if (f->tunnel)
@@ -396,7 +397,7 @@ gboolean pktan_conn_tcp_attempt(const pktan_conn *conn, guint32 stream, pktan_at
 
 gboolean pktan_conn_udp_attempt(const pktan_conn *conn, guint32 stream, pktan_attempt *out)
 {
-    const udp_flow *f = pktan_record_map_lookup(conn->udp, &stream);
+    const udp_flow *f = pktan_stream_map_lookup(conn->udp, &stream, PKTAN_STREAMS_UDP, stream);
 
     if (f == NULL || f->tunnel)
         return FALSE;

@@ -10,6 +10,18 @@ guint8 pktan_conversation_key_make(pktan_conversation_key *key, guint8 transport
     return src_is_hi ? PKTAN_SIDE_HI : PKTAN_SIDE_LO;
 }
 
+pktan_streams pktan_conversation_streams(const pktan_conversation_key *key)
+{
+    switch (key->flow.transport) {
+    case PKTAN_IPPROTO_TCP:
+        return PKTAN_STREAMS_TCP;
+    case PKTAN_IPPROTO_UDP:
+        return PKTAN_STREAMS_UDP;
+    default:
+        return PKTAN_STREAMS_NONE;
+    }
+}
+
 void pktan_server_sides_init(pktan_server_sides *s, gboolean has_port, guint8 src_side)
 {
     s->has_port = has_port ? 1 : 0;

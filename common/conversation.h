@@ -7,6 +7,7 @@
 
 #include <glib.h>
 #include "flow_key.h"
+#include "stream_map.h"
 
 typedef struct {
     pktan_flow_key flow;
@@ -15,6 +16,9 @@ typedef struct {
 
 _Static_assert(sizeof(pktan_conversation_key) == sizeof(pktan_flow_key) + 4,
                "pktan_conversation_key must have no padding");
+
+/* The numbering key->stream is from. */
+pktan_streams pktan_conversation_streams(const pktan_conversation_key *key);
 
 /* What a packet says about its conversation's server. */
 typedef enum {

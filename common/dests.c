@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "conversation.h"
+#include "stream_map.h"
 #include "record_map.h"
 
 /* memcmp equality and byte hashing need a key without padding holes. */
@@ -22,7 +23,7 @@ typedef struct {
 struct pktan_dests {
     pktan_dests_view view;
     pktan_record_map *rows;          /* of pktan_dest_row */
-    pktan_record_map *conversations; /* of conversation (servers view) */
+    pktan_stream_map *conversations; /* of conversation (servers view) */
 };
 
 void pktan_dest_key_make(pktan_dest_key *key, const pktan_addr *addr,
@@ -40,7 +41,7 @@ pktan_dests *pktan_dests_new(pktan_dests_view view)
     pktan_dests *d = g_new0(pktan_dests, 1);
     d->view = view;
     d->rows = pktan_record_map_new(sizeof(pktan_dest_key), sizeof(pktan_dest_row));
-    d->conversations = pktan_record_map_new(sizeof(pktan_conversation_key), sizeof(conversation));
+    d->conversations = pktan_stream_map_new(sizeof(pktan_conversation_key), sizeof(conversation));
     return d;
 }
 
@@ -49,14 +50,14 @@ void pktan_dests_free(pktan_dests *d)
     if (d == NULL)
         return;
     pktan_record_map_free(d->rows);
-    pktan_record_map_free(d->conversations);
+    pktan_stream_map_free(d->conversations);
     g_free(d);
 }
 
 void pktan_dests_reset(pktan_dests *d)
 {
     pktan_record_map_clear(d->rows);
-    pktan_record_map_clear(d->conversations);
+    pktan_stream_map_clear(d->conversations);
 }
 
 static pktan_dest_row *row_for(pktan_record_map *rows, const pktan_dest_key *key, pktan_ns when)
@@ -96,7 +97,7 @@ pktan_conversation_ref pktan_dests_add_conversation_packet(pktan_dests *d,
     guint8 src_side = pktan_conversation_key_make(&key, src->ip_proto, &src->addr, src->port,
                                                   &dst->addr, dst->port, stream);
     gboolean created;
-    conversation *c = pktan_record_map_get(d->conversations, &key, &created);
+    conversation *c = pktan_stream_map_get(d->conversations, &key, pktan_conversation_streams(&key), key.stream, &created);
 
     if (created) {
         pktan_server_sides_init(&c->sides, src->has_port, src_side);
@@ -120,8 +121,8 @@ void pktan_dests_conversation_hint(pktan_conversation_ref ref, pktan_server_hint
 static void build_server_rows(pktan_dests *d)
 {
     pktan_record_map_clear(d->rows);
-    for (guint i = 0; i < pktan_record_map_size(d->conversations); i++) {
-        const conversation *c = pktan_record_map_nth(d->conversations, i);
+    for (guint i = 0; i < pktan_stream_map_size(d->conversations); i++) {
+        const conversation *c = pktan_stream_map_nth(d->conversations, i);
         const pktan_addr *client, *server;
         guint16 client_port, server_port;
         pktan_dest_key key;

@@ -1,15 +1,15 @@
 #include "handshake.h"
 
-#include "record_map.h"
+#include "stream_map.h"
 
 struct pktan_handshakes {
-    pktan_record_map *connections; /* of pktan_handshake, keyed by stream */
+    pktan_stream_map *connections; /* of pktan_handshake, keyed by tcp.stream */
 };
 
 pktan_handshakes *pktan_handshakes_new(void)
 {
     pktan_handshakes *hs = g_new0(pktan_handshakes, 1);
-    hs->connections = pktan_record_map_new(sizeof(guint32), sizeof(pktan_handshake));
+    hs->connections = pktan_stream_map_new(sizeof(guint32), sizeof(pktan_handshake));
     return hs;
 }
 
@@ -17,28 +17,28 @@ void pktan_handshakes_free(pktan_handshakes *hs)
 {
     if (hs == NULL)
         return;
-    pktan_record_map_free(hs->connections);
+    pktan_stream_map_free(hs->connections);
     g_free(hs);
 }
 
 void pktan_handshakes_reset(pktan_handshakes *hs)
 {
-    pktan_record_map_clear(hs->connections);
+    pktan_stream_map_clear(hs->connections);
 }
 
 guint pktan_handshakes_count(const pktan_handshakes *hs)
 {
-    return pktan_record_map_size(hs->connections);
+    return pktan_stream_map_size(hs->connections);
 }
 
 const pktan_handshake *pktan_handshakes_lookup(const pktan_handshakes *hs, guint32 stream)
 {
-    return pktan_record_map_lookup(hs->connections, &stream);
+    return pktan_stream_map_lookup(hs->connections, &stream, PKTAN_STREAMS_TCP, stream);
 }
 
 const pktan_handshake *pktan_handshakes_nth(const pktan_handshakes *hs, guint i)
 {
-    return pktan_record_map_nth(hs->connections, i);
+    return pktan_stream_map_nth(hs->connections, i);
 }
 
 static gboolean from_client(const pktan_handshake *h, const pktan_tcp_segment *seg)
@@ -103,7 +103,8 @@ const pktan_handshake *pktan_handshakes_add(pktan_handshakes *hs, const pktan_tc
                                             gboolean *completed)
 {
     gboolean created;
-    pktan_handshake *h = pktan_record_map_get(hs->connections, &seg->stream, &created);
+    pktan_handshake *h = pktan_stream_map_get(hs->connections, &seg->stream, PKTAN_STREAMS_TCP,
+                                            seg->stream, &created);
     guint16 f = seg->flags;
 
     *completed = FALSE;

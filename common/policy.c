@@ -190,8 +190,11 @@ gboolean pktan_policy_is_tls(const pktan_policy *policy, int protocol)
     return protocol >= 0 && protocol == policy->tls;
 }
 
-static gboolean rules_allow(const GPtrArray *rules, const pktan_conversation_ends *ends)
+static gboolean rules_allow(const GPtrArray *rules, const pktan_conversation_ends *ends,
+                            pktan_judgement *out)
 {
+    if (rules != NULL && rules->len > 0)
+        out->by_ends = TRUE;
     for (guint i = 0; rules && i < rules->len; i++)
         if (pktan_allow_rule_covers(g_ptr_array_index(rules, i), ends->server_port,
                                     ends->client, ends->server))
@@ -201,16 +204,16 @@ static gboolean rules_allow(const GPtrArray *rules, const pktan_conversation_end
 
 /* A rule for the protocol (id) or for its family allows it. */
 static gboolean allowed(const pktan_policy *p, const protocol_entry *e, int id,
-                        const pktan_conversation_ends *ends)
+                        const pktan_conversation_ends *ends, pktan_judgement *out)
 {
     const protocol_entry *family;
 
-    if (rules_allow(e->rules, ends))
+    if (rules_allow(e->rules, ends, out))
         return TRUE;
     if (e->family == id || e->family < 0)
         return FALSE;
     family = lookup(p, e->family);
-    return family != NULL && rules_allow(family->rules, ends);
+    return family != NULL && rules_allow(family->rules, ends, out);
 }
 
 void pktan_policy_judge(const pktan_policy *policy, const int *layers, guint n_layers,
@@ -220,7 +223,7 @@ void pktan_policy_judge(const pktan_policy *policy, const int *layers, guint n_l
     int carrier = -1;
     guint carrier_at = 0;
 
-    *out = (pktan_judgement){PKTAN_JUDGED_ALLOWED, -1, 0, 0};
+    *out = (pktan_judgement){PKTAN_JUDGED_ALLOWED, -1, 0, 0, FALSE};
     for (guint i = 0; i < n_layers; i++) {
         const protocol_entry *e = lookup(policy, layers[i]);
 
@@ -228,13 +231,13 @@ void pktan_policy_judge(const pktan_policy *policy, const int *layers, guint n_l
             e = &unknown;
         if (e->cls == CLASS_ALWAYS)
             continue;
-        if (e->cls == CLASS_BASELINE && (policy->baseline || allowed(policy, e, layers[i], ends))) {
+        if (e->cls == CLASS_BASELINE && (policy->baseline || allowed(policy, e, layers[i], ends, out))) {
             /* a lower layer allows itself, not what it carries */
             if (e->ends_walk)
                 return;
             continue;
         }
-        if (e->cls != CLASS_BASELINE && allowed(policy, e, layers[i], ends)) {
+        if (e->cls != CLASS_BASELINE && allowed(policy, e, layers[i], ends, out)) {
             out->kind = PKTAN_JUDGED_RULE; /* allows everything it carries */
             return;
         }
@@ -250,6 +253,7 @@ void pktan_policy_judge(const pktan_policy *policy, const int *layers, guint n_l
             e == &unknown ? layers[i] : e->family,
             carrier >= 0 ? carrier_at : i,
             n_layers - (carrier >= 0 ? carrier_at : i),
+            out->by_ends,
         };
         if (out->kind == PKTAN_JUDGED_UNIDENTIFIED && carrier >= 0) {
             /* tpkt:data: the carrier is the best name there is */
@@ -259,5 +263,6 @@ void pktan_policy_judge(const pktan_policy *policy, const int *layers, guint n_l
         return;
     }
     if (carrier >= 0)
-        *out = (pktan_judgement){PKTAN_JUDGED_CARRIER, carrier, carrier_at, n_layers - carrier_at};
+        *out = (pktan_judgement){PKTAN_JUDGED_CARRIER, carrier, carrier_at, n_layers - carrier_at,
+                                 out->by_ends};
 }

@@ -48,6 +48,8 @@ typedef struct {
     int protocol;        /* the protocol reported (a family's name), or -1 */
     guint chain_start;   /* index in the layers of the judged chain */
     guint chain_len;
+    gboolean by_ends;    /* a scoped rule was consulted: the answer depends on
+                            the conversation's ends, not on the layers alone */
 } pktan_judgement;
 
 /* Who a conversation is between, for rules scoped to ports and networks. */

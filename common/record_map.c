@@ -19,6 +19,7 @@ struct pktan_record_map {
     slot *slots;
     guint32 slot_mask;
     guint count;
+    guint indexed; /* records with a slot: not those of append */
     GPtrArray *chunks; /* of CHUNK_RECORDS records each */
 };
 
@@ -49,6 +50,7 @@ void pktan_record_map_clear(pktan_record_map *m)
     memset(m->slots, 0, (m->slot_mask + 1) * sizeof(slot));
     g_ptr_array_set_size(m->chunks, 0);
     m->count = 0;
+    m->indexed = 0;
 }
 
 guint pktan_record_map_size(const pktan_record_map *m)
@@ -106,6 +108,26 @@ void *pktan_record_map_lookup(const pktan_record_map *m, const void *key)
     return s->index_plus_one ? pktan_record_map_nth(m, s->index_plus_one - 1) : NULL;
 }
 
+static guint8 *new_record(pktan_record_map *m, const void *key)
+{
+    guint8 *record;
+
+    if ((m->count & (CHUNK_RECORDS - 1)) == 0)
+        g_ptr_array_add(m->chunks, g_malloc(CHUNK_RECORDS * m->record_size));
+    record = pktan_record_map_nth(m, m->count);
+    memset(record, 0, m->record_size);
+    memcpy(record, key, m->key_size);
+    return record;
+}
+
+void *pktan_record_map_append(pktan_record_map *m, const void *key)
+{
+    guint8 *record = new_record(m, key);
+
+    m->count++;
+    return record;
+}
+
 void *pktan_record_map_get(pktan_record_map *m, const void *key, gboolean *created)
 {
     guint32 hash = pktan_hash_bytes(key, m->key_size);
@@ -118,17 +140,14 @@ void *pktan_record_map_get(pktan_record_map *m, const void *key, gboolean *creat
         return pktan_record_map_nth(m, m->slots[i].index_plus_one - 1);
 
     /* Keep the load at or below one half, so probes stay short. */
-    if ((m->count + 1) * 2 > m->slot_mask + 1) {
+    if ((m->indexed + 1) * 2 > m->slot_mask + 1) {
         grow(m);
         i = find_slot(m, key, hash);
     }
-    if ((m->count & (CHUNK_RECORDS - 1)) == 0)
-        g_ptr_array_add(m->chunks, g_malloc(CHUNK_RECORDS * m->record_size));
-    record = pktan_record_map_nth(m, m->count);
-    memset(record, 0, m->record_size);
-    memcpy(record, key, m->key_size);
+    record = new_record(m, key);
     m->slots[i].hash = hash;
     m->slots[i].index_plus_one = ++m->count;
+    m->indexed++;
     if (created)
         *created = TRUE;
     return record;

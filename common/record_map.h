@@ -27,6 +27,11 @@ void *pktan_record_map_lookup(const pktan_record_map *map, const void *key);
  * in which case *created is set to TRUE (created may be NULL). */
 void *pktan_record_map_get(pktan_record_map *map, const void *key, gboolean *created);
 
+/* A new record for key (zeroed, key copied) that lookup and get do not
+ * find: for a caller that indexes its records itself (stream_map)
+ * and must not pay for a slot it never probes. */
+void *pktan_record_map_append(pktan_record_map *map, const void *key);
+
 guint pktan_record_map_size(const pktan_record_map *map);
 
 /* Record i, 0 <= i < size, in insertion order. */

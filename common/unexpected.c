@@ -2,11 +2,27 @@
 
 #include <string.h>
 
+#include "stream_map.h"
 #include "record_map.h"
+
+/* Frames with more layers than this are judged afresh every time. */
+#define MEMO_LAYERS 16
+#define MEMO_ENTRIES 32 /* a power of two */
+
+/* Judgements that did not depend on a conversation's ends, by the layers
+ * they were for: frames mostly repeat a few chains of layers
+ * (eth:ethertype:ip:tcp, ...:tcp:tls), and the policy's answer for such a
+ * chain is the same whatever the conversation, so its walk is skipped. */
+typedef struct {
+    guint n_layers; /* 0: empty */
+    int layers[MEMO_LAYERS];
+    pktan_judgement judgement;
+} judgement_memo;
 
 struct pktan_unexpected {
     pktan_policy *policy;
-    pktan_record_map *conversations; /* of pktan_flagged_conversation */
+    judgement_memo memo[MEMO_ENTRIES];
+    pktan_stream_map *conversations; /* of pktan_flagged_conversation */
     pktan_record_map *chains;        /* of chain_record; index 0 is the empty one */
 };
 
@@ -20,8 +36,7 @@ pktan_unexpected *pktan_unexpected_new(pktan_policy *policy)
     pktan_unexpected *u = g_new0(pktan_unexpected, 1);
 
     u->policy = policy;
-    u->conversations = pktan_record_map_new(sizeof(pktan_conversation_key),
-                                            sizeof(pktan_flagged_conversation));
+    u->conversations = pktan_stream_map_new(sizeof(pktan_conversation_key), sizeof(pktan_flagged_conversation));
     u->chains = pktan_record_map_new(sizeof(pktan_chain), sizeof(chain_record));
     pktan_unexpected_reset(u);
     return u;
@@ -31,7 +46,7 @@ void pktan_unexpected_free(pktan_unexpected *u)
 {
     if (u == NULL)
         return;
-    pktan_record_map_free(u->conversations);
+    pktan_stream_map_free(u->conversations);
     pktan_record_map_free(u->chains);
     pktan_policy_free(u->policy);
     g_free(u);
@@ -41,8 +56,9 @@ void pktan_unexpected_reset(pktan_unexpected *u)
 {
     static const pktan_chain empty;
 
-    pktan_record_map_clear(u->conversations);
+    pktan_stream_map_clear(u->conversations);
     pktan_record_map_clear(u->chains);
+    memset(u->memo, 0, sizeof u->memo);
     pktan_record_map_get(u->chains, &empty, NULL); /* index 0, zeroed */
 }
 
@@ -58,12 +74,12 @@ const pktan_policy *pktan_unexpected_policy(const pktan_unexpected *u)
 
 guint pktan_unexpected_conversations(const pktan_unexpected *u)
 {
-    return pktan_record_map_size(u->conversations);
+    return pktan_stream_map_size(u->conversations);
 }
 
 const pktan_flagged_conversation *pktan_unexpected_nth(const pktan_unexpected *u, guint i)
 {
-    return pktan_record_map_nth(u->conversations, i);
+    return pktan_stream_map_nth(u->conversations, i);
 }
 
 void pktan_flagged_ends(const pktan_flagged_conversation *c, const pktan_addr **client,
@@ -114,6 +130,36 @@ static void keep_chain(pktan_unexpected *u, pktan_flagged_conversation *c,
     c->chain = (guint16)r->index;
 }
 
+static judgement_memo *memo_of(pktan_unexpected *u, const int *layers, guint n_layers)
+{
+    guint32 h = n_layers;
+
+    for (guint i = 0; i < n_layers; i++)
+        h = h * 31u + (guint32)layers[i];
+    return &u->memo[(h ^ (h >> 16)) & (MEMO_ENTRIES - 1)];
+}
+
+static void judge_layers(pktan_unexpected *u, const pktan_flagged_conversation *c,
+                         const pktan_unexpected_frame *f, pktan_judgement *j)
+{
+    judgement_memo *memo = f->n_layers <= MEMO_LAYERS ? memo_of(u, f->layers, f->n_layers) : NULL;
+    pktan_conversation_ends ends;
+    guint16 client_port;
+
+    if (memo != NULL && memo->n_layers == f->n_layers &&
+        memcmp(memo->layers, f->layers, f->n_layers * sizeof(int)) == 0) {
+        *j = memo->judgement;
+        return;
+    }
+    pktan_flagged_ends(c, &ends.client, &client_port, &ends.server, &ends.server_port);
+    pktan_policy_judge(u->policy, f->layers, f->n_layers, &ends, j);
+    if (memo != NULL && !j->by_ends) {
+        memo->n_layers = f->n_layers;
+        memcpy(memo->layers, f->layers, f->n_layers * sizeof(int));
+        memo->judgement = *j;
+    }
+}
+
 /* Judges every frame: the first protocol that breaks the policy names the
  * conversation for good (RDP that switches to TLS is still RDP); frames
  * after it may show a longer chain under that protocol (http, then
@@ -121,15 +167,12 @@ static void keep_chain(pktan_unexpected *u, pktan_flagged_conversation *c,
 static void judge(pktan_unexpected *u, pktan_flagged_conversation *c,
                   const pktan_unexpected_frame *f)
 {
-    pktan_conversation_ends ends;
     pktan_judgement j;
-    guint16 client_port;
     pktan_flag flag;
 
     if (f->n_layers == 0)
         return;
-    pktan_flagged_ends(c, &ends.client, &client_port, &ends.server, &ends.server_port);
-    pktan_policy_judge(u->policy, f->layers, f->n_layers, &ends, &j);
+    judge_layers(u, c, f, &j);
     if (j.kind == PKTAN_JUDGED_NAMED && c->saw_rule && pktan_policy_is_tls(u->policy, j.protocol))
         j.kind = PKTAN_JUDGED_RULE; /* the allowed protocol switched to TLS */
     if (j.kind == PKTAN_JUDGED_RULE)
@@ -153,7 +196,7 @@ const pktan_flagged_conversation *pktan_unexpected_add(pktan_unexpected *u,
     guint8 src_side = pktan_conversation_key_make(&key, f->transport, &f->src, f->src_port,
                                                   &f->dst, f->dst_port, f->stream);
     gboolean created;
-    pktan_flagged_conversation *c = pktan_record_map_get(u->conversations, &key, &created);
+    pktan_flagged_conversation *c = pktan_stream_map_get(u->conversations, &key, pktan_conversation_streams(&key), key.stream, &created);
 
     if (created) {
         pktan_server_sides_init(&c->sides, f->has_ports, src_side);

@@ -16,68 +16,36 @@ void pktan_unexpected_feed_reset(pktan_unexpected_feed *feed)
     memset(feed, 0, sizeof *feed);
 }
 
-/* The frame's headers so far, or a fresh start for a new frame. */
-static pktan_unexpected_frame *current(pktan_unexpected_feed *feed, const packet_info *pinfo)
+/* Headers of an earlier frame (one that never reached the frame tap) are
+ * forgotten. */
+static void note(pktan_unexpected_feed *feed, const packet_info *pinfo,
+                 pktan_feed_header innermost)
 {
-    if (feed->frame != pinfo->num) {
-        memset(&feed->last, 0, sizeof feed->last);
-        feed->frame = pinfo->num;
-    }
-    return &feed->last;
-}
-
-static gboolean set_addresses(pktan_unexpected_frame *f, const address *src, const address *dst)
-{
-    return pktan_addr_from_address(src, &f->src) && pktan_addr_from_address(dst, &f->dst);
+    feed->frame = pinfo->num;
+    feed->innermost = innermost;
 }
 
 void pktan_unexpected_feed_ip(pktan_unexpected_feed *feed, const packet_info *pinfo,
                               const address *src, const address *dst, guint8 upper_protocol)
 {
-    pktan_unexpected_frame *f = current(feed, pinfo);
-
-    if (!set_addresses(f, src, dst))
-        return;
-    /* Transports other than TCP and UDP: ports where Wireshark has them
-     * (SCTP, DCCP); TCP and UDP headers overwrite this with their own. */
-    f->transport = upper_protocol;
-    f->has_ports = pktan_ip_proto_of_port_type(pinfo->ptype) == upper_protocol;
-    f->src_port = f->has_ports ? (guint16)pinfo->srcport : 0;
-    f->dst_port = f->has_ports ? (guint16)pinfo->destport : 0;
-    f->stream = 0;
-    f->hint = PKTAN_SERVER_HINT_NONE;
+    note(feed, pinfo, PKTAN_FEED_IP);
+    feed->src = src;
+    feed->dst = dst;
+    feed->upper_protocol = upper_protocol;
 }
 
 void pktan_unexpected_feed_tcp(pktan_unexpected_feed *feed, const packet_info *pinfo,
                                const struct tcpheader *th)
 {
-    pktan_unexpected_frame *f = current(feed, pinfo);
-
-    if (!set_addresses(f, &th->ip_src, &th->ip_dst))
-        return;
-    f->transport = PKTAN_IPPROTO_TCP;
-    f->has_ports = TRUE;
-    f->src_port = th->th_sport;
-    f->dst_port = th->th_dport;
-    f->stream = th->th_stream;
-    f->hint = !(th->th_flags & TH_SYN) ? PKTAN_SERVER_HINT_NONE
-              : (th->th_flags & TH_ACK) ? PKTAN_SERVER_HINT_SRC
-                                        : PKTAN_SERVER_HINT_DST;
+    note(feed, pinfo, PKTAN_FEED_TCP);
+    feed->header = th;
 }
 
 void pktan_unexpected_feed_udp(pktan_unexpected_feed *feed, const packet_info *pinfo,
                                const e_udphdr *uh)
 {
-    pktan_unexpected_frame *f = current(feed, pinfo);
-
-    if (!set_addresses(f, &uh->ip_src, &uh->ip_dst))
-        return;
-    f->transport = PKTAN_IPPROTO_UDP;
-    f->has_ports = TRUE;
-    f->src_port = uh->uh_sport;
-    f->dst_port = uh->uh_dport;
-    f->stream = uh->uh_stream;
-    f->hint = PKTAN_SERVER_HINT_NONE;
+    note(feed, pinfo, PKTAN_FEED_UDP);
+    feed->header = uh;
 }
 
 void pktan_unexpected_feed_tap(pktan_unexpected_feed *feed, pktan_tap tap,
@@ -104,30 +72,88 @@ void pktan_unexpected_feed_tap(pktan_unexpected_feed *feed, pktan_tap tap,
 
 static guint copy_layers(packet_info *pinfo, int *layers)
 {
+    int replaced = pktan_utp_replaced_layer();
     guint n = 0;
 
     for (wmem_list_frame_t *l = wmem_list_head(pinfo->layers); l && n < MAX_LAYERS;
          l = wmem_list_frame_next(l)) {
-        layers[n++] = pktan_utp_layer(pinfo, GPOINTER_TO_INT(wmem_list_frame_data(l)));
+        int layer = GPOINTER_TO_INT(wmem_list_frame_data(l));
+        layers[n++] = layer == replaced ? pktan_utp_layer(pinfo, layer) : layer;
     }
     return n;
+}
+
+static gboolean set_addresses(pktan_unexpected_frame *f, const address *src, const address *dst)
+{
+    return pktan_addr_from_address(src, &f->src) && pktan_addr_from_address(dst, &f->dst);
+}
+
+/* Transports other than TCP and UDP: ports where Wireshark has them (SCTP,
+ * DCCP). */
+static void conversation_of_ip(pktan_unexpected_frame *f, const pktan_unexpected_feed *feed,
+                               const packet_info *pinfo)
+{
+    if (!set_addresses(f, feed->src, feed->dst))
+        return;
+    f->transport = feed->upper_protocol;
+    f->has_ports = pktan_ip_proto_of_port_type(pinfo->ptype) == feed->upper_protocol;
+    f->src_port = f->has_ports ? (guint16)pinfo->srcport : 0;
+    f->dst_port = f->has_ports ? (guint16)pinfo->destport : 0;
+}
+
+static void conversation_of_tcp(pktan_unexpected_frame *f, const struct tcpheader *th)
+{
+    if (!set_addresses(f, &th->ip_src, &th->ip_dst))
+        return;
+    f->transport = PKTAN_IPPROTO_TCP;
+    f->has_ports = TRUE;
+    f->src_port = th->th_sport;
+    f->dst_port = th->th_dport;
+    f->stream = th->th_stream;
+    f->hint = !(th->th_flags & TH_SYN) ? PKTAN_SERVER_HINT_NONE
+              : (th->th_flags & TH_ACK) ? PKTAN_SERVER_HINT_SRC
+                                        : PKTAN_SERVER_HINT_DST;
+}
+
+static void conversation_of_udp(pktan_unexpected_frame *f, const e_udphdr *uh)
+{
+    if (!set_addresses(f, &uh->ip_src, &uh->ip_dst))
+        return;
+    f->transport = PKTAN_IPPROTO_UDP;
+    f->has_ports = TRUE;
+    f->src_port = uh->uh_sport;
+    f->dst_port = uh->uh_dport;
+    f->stream = uh->uh_stream;
 }
 
 const pktan_flagged_conversation *pktan_unexpected_feed_frame(pktan_unexpected_feed *feed,
                                                               pktan_unexpected *u,
                                                               packet_info *pinfo)
 {
-    pktan_unexpected_frame *f = current(feed, pinfo);
+    pktan_unexpected_frame f;
     int layers[MAX_LAYERS];
-    const pktan_flagged_conversation *c;
 
-    f->frame = pinfo->num;
-    f->bytes = pinfo->fd->pkt_len;
-    f->time = pktan_ns_from_nstime(&pinfo->rel_ts);
-    f->n_layers = copy_layers(pinfo, layers);
-    f->layers = layers;
-    c = pktan_unexpected_add(u, f);
-    f->layers = NULL;
+    memset(&f, 0, sizeof f);
+    switch (feed->frame == pinfo->num ? feed->innermost : PKTAN_FEED_NONE) {
+    case PKTAN_FEED_IP:
+        conversation_of_ip(&f, feed, pinfo);
+        break;
+    case PKTAN_FEED_TCP:
+        conversation_of_tcp(&f, feed->header);
+        break;
+    case PKTAN_FEED_UDP:
+        conversation_of_udp(&f, feed->header);
+        break;
+    default:
+        break;
+    }
+    if (f.transport == 0) /* no conversation, or addresses pktan cannot key */
+        memset(&f, 0, sizeof f);
+    f.frame = pinfo->num;
+    f.bytes = pinfo->fd->pkt_len;
+    f.time = pktan_ns_from_nstime(&pinfo->rel_ts);
+    f.n_layers = copy_layers(pinfo, layers);
+    f.layers = layers;
     feed->frame = 0;
-    return c;
+    return pktan_unexpected_add(u, &f);
 }

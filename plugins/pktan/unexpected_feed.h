@@ -15,9 +15,22 @@
 #include "dialog_taps.h"
 #include "unexpected.h"
 
+/* The frame's innermost header so far, kept as the tap record itself: tap
+ * records live until the frame's last listener has run, and converting
+ * addresses once per frame, not once per header, is what this saves. */
+typedef enum {
+    PKTAN_FEED_NONE,
+    PKTAN_FEED_IP,  /* an IP or IPv6 header: src, dst, upper_protocol */
+    PKTAN_FEED_TCP, /* header: a struct tcpheader */
+    PKTAN_FEED_UDP, /* header: an e_udphdr */
+} pktan_feed_header;
+
 typedef struct {
-    guint32 frame;               /* the frame the headers below belong to */
-    pktan_unexpected_frame last; /* its innermost conversation so far */
+    guint32 frame; /* the frame the header below belongs to */
+    pktan_feed_header innermost;
+    const address *src, *dst;
+    guint8 upper_protocol;
+    const void *header;
 } pktan_unexpected_feed;
 
 void pktan_unexpected_feed_reset(pktan_unexpected_feed *feed);

@@ -64,6 +64,11 @@ int pktan_utp_layer(packet_info *pinfo, int layer)
     return p_get_proto_data(wmem_file_scope(), pinfo, proto, UTP_FRAME_KEY) ? proto_bt_utp : layer;
 }
 
+int pktan_utp_replaced_layer(void)
+{
+    return proto_bt_utp < 0 ? -1 : proto_data;
+}
+
 void pktan_utp_register(int proto_pktan)
 {
     proto = proto_pktan;

@@ -15,4 +15,8 @@ void pktan_utp_handoff(void);
  * of "data" in a confirmed uTP flow, else layer itself. */
 int pktan_utp_layer(packet_info *pinfo, int layer);
 
+/* The only layer pktan_utp_layer may replace ("data"), so that a caller
+ * walking every layer asks only for that one; -1 when there is none. */
+int pktan_utp_replaced_layer(void);
+
 #endif

@@ -17,7 +17,7 @@
 static const char *const known[] = {
     "frame", "eth", "ethertype", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "arp", "vxlan",
     "http", "data-text-lines", "tls", "x509sat", "tpkt", "cotp", "t125", "rdp", "rdpudp",
-    "bittorrent", "bt-utp", "bt-dht", "bencode", "data", "ssh", "dns", "json", NULL,
+    "bittorrent", "bt-utp", "bt-dht", "bencode", "data", "ssh", "dns", "json", "smtp", NULL,
 };
 
 static int resolve(const char *name, void *user_data G_GNUC_UNUSED)
@@ -261,8 +261,9 @@ typedef struct {
     guint32 frame;
 } trace;
 
-static const pktan_flagged_conversation *frame(trace *t, guint32 stream, gboolean to_server,
-                                               pktan_server_hint hint, const char *chain)
+static const pktan_flagged_conversation *frame_port(trace *t, guint32 stream, guint16 port,
+                                                    gboolean to_server, pktan_server_hint hint,
+                                                    const char *chain)
 {
     pktan_unexpected_frame f = {0};
     int layers[16];
@@ -271,8 +272,8 @@ static const pktan_flagged_conversation *frame(trace *t, guint32 stream, gboolea
     g_assert_true(pktan_addr_parse(to_server ? "10.0.0.2" : "10.0.0.1", &f.dst));
     f.transport = PKTAN_IPPROTO_TCP;
     f.has_ports = TRUE;
-    f.src_port = to_server ? 50000 : 3389;
-    f.dst_port = to_server ? 3389 : 50000;
+    f.src_port = to_server ? 50000 : port;
+    f.dst_port = to_server ? port : 50000;
     f.stream = stream;
     f.hint = hint;
     f.frame = ++t->frame;
@@ -281,6 +282,12 @@ static const pktan_flagged_conversation *frame(trace *t, guint32 stream, gboolea
     f.n_layers = layers_of(chain, layers);
     f.layers = layers;
     return pktan_unexpected_add(t->u, &f);
+}
+
+static const pktan_flagged_conversation *frame(trace *t, guint32 stream, gboolean to_server,
+                                               pktan_server_hint hint, const char *chain)
+{
+    return frame_port(t, stream, 3389, to_server, hint, chain);
 }
 
 static void test_attribution(void)
@@ -373,6 +380,41 @@ static void test_carrier_in_allowed_conversation(void)
     pktan_unexpected_free(t.u);
 }
 
+/* The tracker remembers the policy's answer for a chain of layers and
+ * skips the walk when the next frame has the same chain, but only for
+ * answers that did not depend on the conversation: a rule scoped to a port
+ * must be asked again for every conversation. */
+static void test_judgement_memo(void)
+{
+    trace t = {pktan_unexpected_new(policy_of("http port=8080\nssh\n", TRUE)), 0};
+    const char *http = "eth:ethertype:ip:tcp:http";
+    const pktan_flagged_conversation *c;
+
+    for (guint32 round = 0; round < 3; round++) {
+        c = frame_port(&t, 1, 8080, TRUE, PKTAN_SERVER_HINT_NONE, http);
+        g_assert_cmpint(c->flag, ==, PKTAN_FLAG_NONE);
+        c = frame_port(&t, 2, 80, TRUE, PKTAN_SERVER_HINT_NONE, http);
+        g_assert_cmpint(c->flag, ==, PKTAN_FLAG_NAMED);
+        g_assert_cmpint(c->protocol, ==, id("http"));
+        c = frame_port(&t, 3 + round, 8080, TRUE, PKTAN_SERVER_HINT_NONE, http);
+        g_assert_cmpint(c->flag, ==, PKTAN_FLAG_NONE);
+    }
+    /* unscoped answers, remembered, hold for every conversation: the same
+     * chains in many conversations, many times over */
+    for (guint32 i = 0; i < 200; i++) {
+        guint32 stream = 10 + i % 7;
+        c = frame_port(&t, stream, 22, TRUE, PKTAN_SERVER_HINT_NONE, "eth:ethertype:ip:tcp:ssh");
+        g_assert_cmpint(c->flag, ==, PKTAN_FLAG_NONE);
+        c = frame_port(&t, stream, 22, TRUE, PKTAN_SERVER_HINT_NONE, "eth:ethertype:ip:tcp");
+        g_assert_cmpint(c->flag, ==, PKTAN_FLAG_NONE);
+        c = frame_port(&t, 100 + i % 5, 25, TRUE, PKTAN_SERVER_HINT_NONE,
+                       i % 2 ? "eth:ethertype:ip:tcp:smtp" : "eth:ethertype:ip:tcp");
+        if (i % 2 || i >= 10) /* by then every one of the five has shown smtp */
+            g_assert_cmpint(c->protocol, ==, id("smtp"));
+    }
+    pktan_unexpected_free(t.u);
+}
+
 /* ---- uTP ------------------------------------------------------------------ */
 
 static void utp(guint8 *p, guint type, guint8 extension, guint16 connection_id)
@@ -433,6 +475,7 @@ int main(int argc, char **argv)
     g_test_add_func("/policy/walk", test_walk);
     g_test_add_func("/unexpected/attribution", test_attribution);
     g_test_add_func("/unexpected/carrier", test_carrier_in_allowed_conversation);
+    g_test_add_func("/unexpected/judgement_memo", test_judgement_memo);
     g_test_add_func("/utp/recognise", test_utp);
     return g_test_run();
 }

@@ -1,0 +1,133 @@
+#include "stream_map.h"
+
+#include <string.h>
+
+#include "record_map.h"
+
+/* The stream array may grow to this many entries per record held (plus a
+ * start): Wireshark's numbers are dense, so only a capture whose streams
+ * the caller mostly does not see could reach it, and then the record_map
+ * answers instead of the array growing without bound. */
+#define STREAMS_PER_RECORD 4u
+#define STREAMS_START 1024u
+
+typedef struct {
+    guint32 *record_plus_one; /* by stream number; 0: none yet */
+    guint32 len;
+} stream_index;
+
+struct pktan_stream_map {
+    gsize key_size;
+    pktan_record_map *records;
+    stream_index by[PKTAN_STREAMS_NONE];
+};
+
+pktan_stream_map *pktan_stream_map_new(gsize key_size, gsize record_size)
+{
+    pktan_stream_map *m = g_new0(pktan_stream_map, 1);
+
+    m->key_size = key_size;
+    m->records = pktan_record_map_new(key_size, record_size);
+    return m;
+}
+
+void pktan_stream_map_clear(pktan_stream_map *m)
+{
+    pktan_record_map_clear(m->records);
+    for (int i = 0; i < PKTAN_STREAMS_NONE; i++) {
+        g_free(m->by[i].record_plus_one);
+        m->by[i] = (stream_index){NULL, 0};
+    }
+}
+
+void pktan_stream_map_free(pktan_stream_map *m)
+{
+    if (m == NULL)
+        return;
+    pktan_stream_map_clear(m);
+    pktan_record_map_free(m->records);
+    g_free(m);
+}
+
+guint pktan_stream_map_size(const pktan_stream_map *m)
+{
+    return pktan_record_map_size(m->records);
+}
+
+void *pktan_stream_map_nth(const pktan_stream_map *m, guint i)
+{
+    return pktan_record_map_nth(m->records, i);
+}
+
+/* The record stream's entry names, if it holds key. */
+static void *indexed(const pktan_stream_map *m, const void *key, pktan_streams streams,
+                     guint32 stream, gboolean *other_key)
+{
+    const stream_index *s = &m->by[streams];
+    void *record;
+
+    *other_key = FALSE;
+    if (stream >= s->len || s->record_plus_one[stream] == 0)
+        return NULL;
+    record = pktan_record_map_nth(m->records, s->record_plus_one[stream] - 1);
+    if (memcmp(record, key, m->key_size) == 0)
+        return record;
+    *other_key = TRUE;
+    return NULL;
+}
+
+void *pktan_stream_map_lookup(const pktan_stream_map *m, const void *key, pktan_streams streams,
+                              guint32 stream)
+{
+    gboolean other_key;
+    void *record;
+
+    if (streams < PKTAN_STREAMS_NONE &&
+        (record = indexed(m, key, streams, stream, &other_key)) != NULL)
+        return record;
+    return pktan_record_map_lookup(m->records, key);
+}
+
+/* Makes room for stream in s, if within bounds. */
+static gboolean reach(stream_index *s, guint32 stream, guint records)
+{
+    guint64 limit = (guint64)records * STREAMS_PER_RECORD + STREAMS_START;
+    guint64 len;
+
+    if (stream < s->len)
+        return TRUE;
+    if (stream >= limit)
+        return FALSE;
+    len = MAX(MAX((guint64)stream + 1, (guint64)s->len * 2), STREAMS_START);
+    len = MIN(len, limit);
+    s->record_plus_one = g_renew(guint32, s->record_plus_one, len);
+    memset(s->record_plus_one + s->len, 0, (len - s->len) * sizeof(guint32));
+    s->len = (guint32)len;
+    return TRUE;
+}
+
+void *pktan_stream_map_get(pktan_stream_map *m, const void *key, pktan_streams streams,
+                           guint32 stream, gboolean *created)
+{
+    gboolean other_key;
+    stream_index *s;
+    void *record;
+
+    *created = FALSE;
+    if (streams >= PKTAN_STREAMS_NONE)
+        return pktan_record_map_get(m->records, key, created);
+    if ((record = indexed(m, key, streams, stream, &other_key)) != NULL)
+        return record;
+    s = &m->by[streams];
+    /* A stream holding another key, or past the array: the record_map. */
+    if (other_key || !reach(s, stream, pktan_record_map_size(m->records)))
+        return pktan_record_map_get(m->records, key, created);
+    /* (The key may have been given to the record_map while its stream was
+     * out of reach.) */
+    if ((record = pktan_record_map_lookup(m->records, key)) != NULL)
+        return record;
+    *created = TRUE;
+    record = pktan_record_map_append(m->records, key);
+    s->record_plus_one[stream] = pktan_record_map_size(m->records);
+    return record;
+}
