@@ -8,7 +8,7 @@ set -euo pipefail
 
 build_pkgs=(cmake gcc make pkg-config libglib2.0-dev wireshark-dev libwireshark-dev)
 run_pkgs=(tshark)
-test_pkgs=(python3 wireshark-qt xvfb xdotool imagemagick x11-utils util-linux passwd time
+test_pkgs=(python3 wireshark-qt xvfb xdotool xclip imagemagick x11-utils util-linux passwd time
            clang libclang-rt-dev  # libFuzzer (tests/fuzz)
            iproute2)  # network namespaces (tests/integration/test_live.py)
 package_pkgs=(dpkg-dev debhelper lintian)

@@ -12,7 +12,11 @@ unprivileged user with pktan installed per user:
     Allowed protocols table and with one that the profile file says allows
     the tracker's HTTP (docs/gui-unexpected-dialog.png,
     docs/gui-unexpected-uat.png), and filters pktan.unexpected ==
-    "bittorrent" (docs/gui-unexpected-marks.png).
+    "bittorrent" (docs/gui-unexpected-marks.png);
+  - captures live on a veth (wireshark -i IF -k, tests/lib/live_network.py)
+    with > Handshake RTT open, and reads the dialog (its Copy, from the
+    clipboard) after Apply as HTTP connections are made: it counts them
+    while the capture goes on (docs/gui-live-rtt-1.png, -2.png).
 Screenshots are for a person to look at; the test asserts that the GUI
 process mapped pktan.so from the user's plugin folder (/proc/PID/maps) and
 that each dialog's window appeared."""
@@ -25,6 +29,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from live_network import LiveNetwork, why_not_here  # noqa: E402
+from stats_tree_text import parse_tree_text  # noqa: E402
 from wireshark_user import WiresharkUser, env_setting  # noqa: E402
 
 
@@ -93,15 +99,19 @@ class GuiSession(unittest.TestCase):
         self.user.install()
         self.prepare_profile()
         self.desktop = Desktop()
-        self.capture = self.user.stage_file(os.path.join(
-            env_setting("PKTAN_SOURCE_DIR"), "captures", self.CAPTURE))
         runtime = os.path.join(self.user.home, "runtime")
         self.user.run(["mkdir", "-m", "700", runtime])
         gui_env = {"DISPLAY": self.desktop.display, "XDG_RUNTIME_DIR": runtime,
                    "QT_QPA_PLATFORM": "xcb"}
         self.log = tempfile.TemporaryFile(mode="w+")
-        self.gui = subprocess.Popen(self.user.command(["wireshark", "-r", self.capture], gui_env),
+        self.gui = subprocess.Popen(self.gui_command(gui_env),
                                     stdout=self.log, stderr=subprocess.STDOUT)
+
+    def gui_command(self, gui_env):
+        """wireshark reading CAPTURE."""
+        self.capture = self.user.stage_file(os.path.join(
+            env_setting("PKTAN_SOURCE_DIR"), "captures", self.CAPTURE))
+        return self.user.command(["wireshark", "-r", self.capture], gui_env)
 
     def prepare_profile(self):
         """Before Wireshark starts: files to put in the user's profile."""
@@ -152,8 +162,11 @@ class GuiSession(unittest.TestCase):
         self.desktop.key(main, "Return")
         time.sleep(3)
 
+    def main_window_title(self):
+        return os.path.splitext(self.CAPTURE)[0]
+
     def main_window(self):
-        title = os.path.splitext(self.CAPTURE)[0]
+        title = self.main_window_title()
         return wait_for(lambda: self.desktop.windows(title), 60, "the main window")[0]
 
     def save_screenshot(self, name):
@@ -249,6 +262,81 @@ class UnexpectedWithTrackerAllowed(UnexpectedProtocols):
         if os.path.exists(empty):
             with open(edited, "rb") as a, open(empty, "rb") as b:
                 self.assertNotEqual(a.read(), b.read())
+
+
+class LiveCaptureDialog(GuiSession):
+    """Wireshark capturing on a veth (tests/lib/live_network.py) with
+    Statistics > PktAn > Handshake RTT open. Wireshark's statistics-tree
+    dialogs fill themselves when opened and when Apply is pressed, then let
+    go of their tap (ui/qt/stats_tree_dialog.cpp, fillTree), so during a
+    capture they show what was captured by their last Apply. The dialog is
+    read through its Copy (the tree as text, on the clipboard) after 2 and
+    then 3 more HTTP connections, each time after Apply, while the capture
+    goes on."""
+
+    def setUp(self):
+        reason = why_not_here()
+        if reason:
+            self.skipTest(reason)
+        if shutil.which("xclip") is None:
+            self.skipTest("xclip is not installed")
+        self.net = None
+        super().setUp()
+
+    def gui_command(self, gui_env):
+        self.net = LiveNetwork(self.user, "gui")
+        self.net.start()
+        return self.net.as_capturer(["wireshark", "-i", self.net.client_if, "-k"], gui_env)
+
+    def main_window_title(self):
+        return self.net.client_if
+
+    def tearDown(self):
+        try:
+            super().tearDown()
+        finally:
+            if self.user.account:
+                subprocess.run(["pkill", "-u", self.user.account, "-x", "dumpcap"])
+            if self.net:
+                self.net.stop()
+
+    def dialog_counts(self, dialog):
+        """The dialog's tree as its Copy puts it on the clipboard: the
+        context menu of the tree (the Menu key), its first entry. The menu
+        is a window of its own, so the keys that pick the entry go to
+        whatever has the focus (XTEST), not to the dialog."""
+        self.desktop.x("xdotool", "windowactivate", "--sync", dialog)
+        self.desktop.key(dialog, "Menu")
+        for key in ("Down", "Return"):
+            self.desktop.x("xdotool", "key", key)
+            time.sleep(0.3)
+        time.sleep(0.7)
+        text = self.desktop.x("xclip", "-o", "-selection", "clipboard").stdout
+        return parse_tree_text(text), text
+
+    def handshakes(self, counts):
+        return sum(v for k, v in counts.items() if len(k) == 1)
+
+    def test_rtt_dialog_during_capture(self):
+        self.main_window()
+        time.sleep(3)
+        self.open_pktan_dialog("Handshake RTT")
+        dialog = self.desktop.windows("Handshake RTT")[0]
+        made = 0
+        for round_no, connections in ((1, 2), (2, 3)):
+            made += len(self.net.http_gets(connections))
+            time.sleep(1)
+            self.desktop.key(dialog, "Return")  # Apply, the default button
+            deadline = time.monotonic() + 20
+            while True:
+                counts, text = self.dialog_counts(dialog)
+                if self.handshakes(counts) == made or time.monotonic() > deadline:
+                    break
+                time.sleep(1)
+            self.save_screenshot(f"gui-live-rtt-{round_no}.png")
+            self.assertEqual(self.handshakes(counts), made,
+                             f"after {made} connections the dialog showed:\n{text}")
+        self.assertIsNone(self.gui.poll(), "wireshark stopped")
 
 
 if __name__ == "__main__":

@@ -9,20 +9,13 @@ ICMP, from which local ports) and against Wireshark reading the file the
 same run saved (tcp.analysis.initial_rtt, -z dests,tree and
 -z ipv6_dests,tree); the ring, merged with mergecap, gives the same reports.
 
-Capturing needs CAP_NET_RAW, and Wireshark run as root loads no per-user
-plugins. So tshark runs as the unprivileged test account inside the client
-namespace (ip netns exec), started by setpriv with CAP_NET_RAW and
-CAP_NET_ADMIN as inheritable and ambient capabilities: they pass through
-execve to tshark and on to the dumpcap it starts, only for this process
-tree, with nothing changed on the system (no setcap on dumpcap, no group).
-Wireshark decides "special privileges" from the user and group ids, which
-stay the test account's, so the per-user plugin still loads.
+The namespaces, the HTTP server and how the capture gets its privileges
+without running Wireshark as root: tests/lib/live_network.py.
 
 Needs root (to make the namespaces); skipped otherwise."""
 import glob
 import json
 import os
-import pwd
 import select
 import shutil
 import subprocess
@@ -32,14 +25,11 @@ import unittest
 from collections import Counter
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from live_network import CLIENT4, HTTP_PORT, SERVER4, SERVER6, LiveNetwork, why_not_here  # noqa: E402
 from stats_tree_text import tree_counts  # noqa: E402
 from wireshark_user import WiresharkUser  # noqa: E402
 
-CLIENT_NS, SERVER_NS = f"pktan-live-c{os.getpid()}", f"pktan-live-s{os.getpid()}"
-CLIENT_IF, SERVER_IF = f"pl{os.getpid()}c", f"pl{os.getpid()}s"
-CLIENT4, SERVER4 = "10.98.0.1", "10.98.0.2"
-CLIENT6, SERVER6 = "fd00:98::1", "fd00:98::2"
-HTTP_PORT, CLOSED_PORT, CLOSED_UDP_PORT = 8080, 8081, 9083
+CLOSED_PORT, CLOSED_UDP_PORT = 8081, 9083
 CAPTURE_SECONDS = 6
 RING_PACKETS = 2  # packets per ring file: every handshake (3 packets) crosses files
 
@@ -85,32 +75,17 @@ print(json.dumps(seen))
 """
 
 
-def sh(*argv):
-    subprocess.run(argv, check=True, capture_output=True)
-
-
-def in_ns(ns, *argv):
-    return ["ip", "netns", "exec", ns] + list(argv)
-
-
 class LiveCapture(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        if os.geteuid() != 0:
-            raise unittest.SkipTest("needs root to make network namespaces")
-        probe = f"pktan-live-probe{os.getpid()}"
-        if shutil.which("ip") is None:
-            raise unittest.SkipTest("iproute2 (ip) is not installed")
-        made = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True)
-        if made.returncode != 0:
-            raise unittest.SkipTest(f"cannot make a network namespace here: {made.stderr.strip()}")
-        subprocess.run(["ip", "netns", "del", probe], capture_output=True)
+        reason = why_not_here()
+        if reason:
+            raise unittest.SkipTest(reason)
         cls.user = WiresharkUser()
         cls.user.install()
-        cls.server = None
+        cls.net = LiveNetwork(cls.user, "live")
         try:
-            cls.make_network()
-            cls.start_server()
+            cls.net.start()
             cls.capture()
         except BaseException:
             cls.tearDownClass()
@@ -118,55 +93,8 @@ class LiveCapture(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        if cls.server:
-            cls.server.kill()
-            cls.server.wait()
-        for ns in (CLIENT_NS, SERVER_NS):
-            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        cls.net.stop()
         cls.user.cleanup()
-
-    @classmethod
-    def make_network(cls):
-        sh("ip", "netns", "add", CLIENT_NS)
-        sh("ip", "netns", "add", SERVER_NS)
-        sh("ip", "link", "add", CLIENT_IF, "netns", CLIENT_NS, "type", "veth",
-           "peer", "name", SERVER_IF, "netns", SERVER_NS)
-        for ns, dev, a4, a6 in ((CLIENT_NS, CLIENT_IF, CLIENT4, CLIENT6),
-                                (SERVER_NS, SERVER_IF, SERVER4, SERVER6)):
-            sh(*in_ns(ns, "ip", "addr", "add", f"{a4}/24", "dev", dev))
-            sh(*in_ns(ns, "ip", "addr", "add", f"{a6}/64", "dev", dev, "nodad"))
-            sh(*in_ns(ns, "ip", "link", "set", dev, "up"))
-            sh(*in_ns(ns, "ip", "link", "set", "lo", "up"))
-
-    @classmethod
-    def start_server(cls):
-        www = os.path.join(cls.user.root, "www")
-        os.mkdir(www)
-        with open(os.path.join(www, "index.html"), "w") as f:
-            f.write("<html><body>pktan live test</body></html>\n")
-        # "::" is dual-stack in http.server: IPv4 and IPv6 on one socket.
-        cls.server = subprocess.Popen(
-            in_ns(SERVER_NS, sys.executable, "-m", "http.server", str(HTTP_PORT), "--bind", "::",
-                  "--directory", www), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while subprocess.run(in_ns(SERVER_NS, "ss", "-Hltn", f"sport = :{HTTP_PORT}"),
-                             capture_output=True, text=True).stdout.strip() == "":
-            if time.monotonic() > deadline:
-                raise AssertionError("http.server did not start")
-            time.sleep(0.1)
-
-    @classmethod
-    def as_capturer(cls, argv):
-        """argv run in the client namespace as the test account, with the
-        capture capabilities inherited (see the module's docstring)."""
-        cmd = cls.user.command(argv)
-        if cls.user.account:
-            pw = pwd.getpwnam(cls.user.account)
-            cmd = cmd[cmd.index("--") + 1:]  # drop runuser: setpriv switches user
-            cmd = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--clear-groups",
-                   "--inh-caps=+net_raw,+net_admin", "--ambient-caps=+net_raw,+net_admin",
-                   "--"] + cmd
-        return in_ns(CLIENT_NS, *cmd)
 
     @classmethod
     def capture(cls):
@@ -176,12 +104,12 @@ class LiveCapture(unittest.TestCase):
         cls.out = {name: os.path.join(home, f"{name}.json") for name in ("rtt", "conn", "dests")}
         os.mkdir(cls.ring_dir)
         shutil.chown(cls.ring_dir, user=cls.user.account) if cls.user.account else None
-        ring = subprocess.Popen(cls.as_capturer(
-            ["dumpcap", "-i", CLIENT_IF, "-a", f"duration:{CAPTURE_SECONDS}",
+        ring = subprocess.Popen(cls.net.as_capturer(
+            ["dumpcap", "-i", cls.net.client_if, "-a", f"duration:{CAPTURE_SECONDS}",
              "-b", f"packets:{RING_PACKETS}", "-w", os.path.join(cls.ring_dir, "ring.pcapng")]),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        live = subprocess.Popen(cls.as_capturer(
-            ["tshark", "-i", CLIENT_IF, "-a", f"duration:{CAPTURE_SECONDS}", "-w", cls.saved, "-q",
+        live = subprocess.Popen(cls.net.as_capturer(
+            ["tshark", "-i", cls.net.client_if, "-a", f"duration:{CAPTURE_SECONDS}", "-w", cls.saved, "-q",
              "-z", f"pktan,rtt,format=json,out={cls.out['rtt']}",
              "-z", f"pktan,conn,format=json,out={cls.out['conn']}",
              "-z", f"pktan,dests,format=json,out={cls.out['dests']}",
@@ -192,7 +120,7 @@ class LiveCapture(unittest.TestCase):
         cls.ring_err = wait_for(ring, "Capturing on") if ring.poll() is None else ""
         time.sleep(0.5)
         client = subprocess.run(
-            in_ns(CLIENT_NS, sys.executable, "-c", CLIENT, SERVER4, SERVER6, str(HTTP_PORT),
+            cls.net.in_client(sys.executable, "-c", CLIENT, SERVER4, SERVER6, str(HTTP_PORT),
                   str(CLOSED_PORT), str(CLOSED_UDP_PORT), CLIENT4),
             capture_output=True, text=True, timeout=60)
         if client.returncode != 0:

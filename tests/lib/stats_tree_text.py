@@ -8,8 +8,15 @@ def tree_counts(user, path, zarg):
     header does."""
     proc = user.tshark("-r", path, "-q", "-z", zarg)
     assert proc.returncode == 0, proc.stderr
+    return parse_tree_text(proc.stdout)
+
+
+def parse_tree_text(text):
+    """The counts of tree_counts from the text itself: tshark's output, or
+    what Wireshark's statistics dialogs copy to the clipboard (the same
+    plain-text format)."""
     counts, trail, count_at, in_body = {}, [], None, False
-    for line in proc.stdout.splitlines():
+    for line in text.splitlines():
         if line.startswith("Topic / Item"):
             count_at = line.index("Count")
         elif line.startswith("---"):
