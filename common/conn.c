@@ -119,6 +119,11 @@ void pktan_conn_reset(pktan_conn *conn)
     pktan_record_map_clear(conn->icmp);
 }
 
+gboolean pktan_conn_tcp_settled(const pktan_conn *conn, guint32 stream)
+{
+    return pktan_handshakes_settled(conn->tcp, stream);
+}
+
 const pktan_handshake *pktan_conn_add_tcp(pktan_conn *conn, const pktan_tcp_segment *seg,
                                           gboolean *completed)
 {

@@ -106,6 +106,9 @@ pktan_conn *pktan_conn_new(void);
 void pktan_conn_free(pktan_conn *conn);
 void pktan_conn_reset(pktan_conn *conn);
 
+/* pktan_handshakes_settled() of the TCP tracker. */
+gboolean pktan_conn_tcp_settled(const pktan_conn *conn, guint32 stream);
+
 /* Returns the connection's handshake record (valid until reset); sets
  * *completed as pktan_handshakes_add() does. */
 const pktan_handshake *pktan_conn_add_tcp(pktan_conn *conn, const pktan_tcp_segment *seg,

@@ -1,9 +1,18 @@
 #include "handshake.h"
 
+#include <string.h>
+
 #include "stream_map.h"
+
+/* The settled bits may cover this many streams per connection held (plus a
+ * start), as stream_map's array: Wireshark numbers streams densely. */
+#define SETTLED_STREAMS_PER_CONNECTION 4u
+#define SETTLED_STREAMS_START 8192u
 
 struct pktan_handshakes {
     pktan_stream_map *connections; /* of pktan_handshake, keyed by tcp.stream */
+    guint8 *settled;               /* a bit per tcp.stream */
+    guint32 settled_bytes;
 };
 
 pktan_handshakes *pktan_handshakes_new(void)
@@ -18,12 +27,45 @@ void pktan_handshakes_free(pktan_handshakes *hs)
     if (hs == NULL)
         return;
     pktan_stream_map_free(hs->connections);
+    g_free(hs->settled);
     g_free(hs);
 }
 
 void pktan_handshakes_reset(pktan_handshakes *hs)
 {
     pktan_stream_map_clear(hs->connections);
+    g_free(hs->settled);
+    hs->settled = NULL;
+    hs->settled_bytes = 0;
+}
+
+gboolean pktan_handshakes_settled(const pktan_handshakes *hs, guint32 stream)
+{
+    return stream / 8 < hs->settled_bytes && (hs->settled[stream / 8] >> (stream % 8)) & 1;
+}
+
+/* Room for stream's bit, made with its record (so that later segments
+ * allocate nothing); past the bound there is none, and its segments are
+ * fed, to no effect. */
+static void cover(pktan_handshakes *hs, guint32 stream)
+{
+    guint64 limit = (guint64)pktan_stream_map_size(hs->connections) * SETTLED_STREAMS_PER_CONNECTION +
+                    SETTLED_STREAMS_START;
+    guint32 byte = stream / 8;
+    guint32 bytes;
+
+    if (byte < hs->settled_bytes || stream >= limit)
+        return;
+    bytes = MAX(MAX(byte + 1, hs->settled_bytes * 2), SETTLED_STREAMS_START / 8);
+    hs->settled = g_realloc(hs->settled, bytes);
+    memset(hs->settled + hs->settled_bytes, 0, bytes - hs->settled_bytes);
+    hs->settled_bytes = bytes;
+}
+
+static void settle(pktan_handshakes *hs, guint32 stream)
+{
+    if (stream / 8 < hs->settled_bytes)
+        hs->settled[stream / 8] |= (guint8)(1u << (stream % 8));
 }
 
 guint pktan_handshakes_count(const pktan_handshakes *hs)
@@ -108,10 +150,14 @@ const pktan_handshake *pktan_handshakes_add(pktan_handshakes *hs, const pktan_tc
     guint16 f = seg->flags;
 
     *completed = FALSE;
-    if (created)
+    if (created) {
         start(h, seg);
-    if (h->state == PKTAN_HS_MIDSTREAM || h->state == PKTAN_HS_COMPLETE)
+        cover(hs, seg->stream);
+    }
+    if (h->state == PKTAN_HS_MIDSTREAM || h->state == PKTAN_HS_COMPLETE) {
+        settle(hs, seg->stream);
         return h;
+    }
 
     if ((f & PKTAN_TCP_SYN) && !(f & PKTAN_TCP_ACK)) {
         on_syn(h, seg);
@@ -124,6 +170,7 @@ const pktan_handshake *pktan_handshakes_add(pktan_handshakes *hs, const pktan_tc
         h->ack_time = seg->time;
         h->state = PKTAN_HS_COMPLETE;
         *completed = TRUE;
+        settle(hs, seg->stream);
     }
     return h;
 }

@@ -87,6 +87,13 @@ void pktan_handshakes_reset(pktan_handshakes *hs);
 const pktan_handshake *pktan_handshakes_add(pktan_handshakes *hs, const pktan_tcp_segment *seg,
                                             gboolean *completed);
 
+/* Whether the connection's record can no longer change (its handshake
+ * completed, or it began mid-stream): feeding it more segments would do
+ * nothing, so a caller may skip them, and the record lookup, the address
+ * conversion and the cache miss they cost. One bit per stream, kept hot:
+ * most of a connection's segments come after its handshake. */
+gboolean pktan_handshakes_settled(const pktan_handshakes *hs, guint32 stream);
+
 guint pktan_handshakes_count(const pktan_handshakes *hs);
 /* NULL when the stream has not been seen. */
 const pktan_handshake *pktan_handshakes_lookup(const pktan_handshakes *hs, guint32 stream);

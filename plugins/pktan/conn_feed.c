@@ -109,7 +109,8 @@ const pktan_handshake *pktan_conn_feed_tcp(pktan_conn_feed *feed, const packet_i
     pktan_tcp_segment seg;
 
     *completed = FALSE;
-    if (!pktan_tcp_segment_from_tap(th, pinfo, &seg))
+    if (pktan_conn_tcp_settled(feed->conn, th->th_stream) ||
+        !pktan_tcp_segment_from_tap(th, pinfo, &seg))
         return NULL;
     return pktan_conn_add_tcp(feed->conn, &seg, completed);
 }

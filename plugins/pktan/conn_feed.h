@@ -36,7 +36,8 @@ void pktan_conn_feed_reset(pktan_conn_feed *feed);
 void pktan_conn_feed_ip(pktan_conn_feed *feed, packet_info *pinfo, const address *src,
                         const address *dst, guint8 upper_protocol);
 
-/* TCP and UDP headers outside ICMP errors. */
+/* TCP and UDP headers outside ICMP errors. A segment of a connection whose
+ * handshake is settled changes nothing: NULL, without a lookup. */
 const pktan_handshake *pktan_conn_feed_tcp(pktan_conn_feed *feed, const packet_info *pinfo,
                                            const struct tcpheader *th, gboolean *completed);
 void pktan_conn_feed_udp(pktan_conn_feed *feed, const packet_info *pinfo, const e_udphdr *uh);

@@ -74,7 +74,8 @@ static tap_packet_status dialog_packet(stats_tree *st, packet_info *pinfo,
     gboolean completed;
     gint irtt_us;
 
-    if (d == NULL || !pktan_tcp_segment_from_tap(th, pinfo, &seg))
+    if (d == NULL || pktan_handshakes_settled(d->handshakes, th->th_stream) ||
+        !pktan_tcp_segment_from_tap(th, pinfo, &seg))
         return TAP_PACKET_DONT_REDRAW;
     h = pktan_handshakes_add(d->handshakes, &seg, &completed);
     if (!completed)

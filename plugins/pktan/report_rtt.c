@@ -23,7 +23,8 @@ static tap_packet_status rtt_packet(void *tapdata, packet_info *pinfo, epan_diss
     pktan_tcp_segment seg;
     gboolean completed;
 
-    if (!pktan_tcp_segment_from_tap(th, pinfo, &seg))
+    if (pktan_handshakes_settled(r->handshakes, th->th_stream) ||
+        !pktan_tcp_segment_from_tap(th, pinfo, &seg))
         return TAP_PACKET_DONT_REDRAW;
     pktan_handshakes_add(r->handshakes, &seg, &completed);
     return completed ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;

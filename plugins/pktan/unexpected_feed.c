@@ -101,29 +101,26 @@ static void conversation_of_ip(pktan_unexpected_frame *f, const pktan_unexpected
     f->dst_port = f->has_ports ? (guint16)pinfo->destport : 0;
 }
 
+static void conversation_of_ports(pktan_unexpected_frame *f, guint8 transport, const address *src,
+                                  guint16 src_port, const address *dst, guint16 dst_port,
+                                  guint32 stream)
+{
+    if (!set_addresses(f, src, dst))
+        return;
+    f->transport = transport;
+    f->has_ports = TRUE;
+    f->src_port = src_port;
+    f->dst_port = dst_port;
+    f->stream = stream;
+}
+
 static void conversation_of_tcp(pktan_unexpected_frame *f, const struct tcpheader *th)
 {
-    if (!set_addresses(f, &th->ip_src, &th->ip_dst))
-        return;
-    f->transport = PKTAN_IPPROTO_TCP;
-    f->has_ports = TRUE;
-    f->src_port = th->th_sport;
-    f->dst_port = th->th_dport;
-    f->stream = th->th_stream;
+    conversation_of_ports(f, PKTAN_IPPROTO_TCP, &th->ip_src, th->th_sport, &th->ip_dst,
+                          th->th_dport, th->th_stream);
     f->hint = !(th->th_flags & TH_SYN) ? PKTAN_SERVER_HINT_NONE
               : (th->th_flags & TH_ACK) ? PKTAN_SERVER_HINT_SRC
                                         : PKTAN_SERVER_HINT_DST;
-}
-
-static void conversation_of_udp(pktan_unexpected_frame *f, const e_udphdr *uh)
-{
-    if (!set_addresses(f, &uh->ip_src, &uh->ip_dst))
-        return;
-    f->transport = PKTAN_IPPROTO_UDP;
-    f->has_ports = TRUE;
-    f->src_port = uh->uh_sport;
-    f->dst_port = uh->uh_dport;
-    f->stream = uh->uh_stream;
 }
 
 const pktan_flagged_conversation *pktan_unexpected_feed_frame(pktan_unexpected_feed *feed,
@@ -141,9 +138,12 @@ const pktan_flagged_conversation *pktan_unexpected_feed_frame(pktan_unexpected_f
     case PKTAN_FEED_TCP:
         conversation_of_tcp(&f, feed->header);
         break;
-    case PKTAN_FEED_UDP:
-        conversation_of_udp(&f, feed->header);
+    case PKTAN_FEED_UDP: {
+        const e_udphdr *uh = feed->header;
+        conversation_of_ports(&f, PKTAN_IPPROTO_UDP, &uh->ip_src, uh->uh_sport, &uh->ip_dst,
+                              uh->uh_dport, uh->uh_stream);
         break;
+    }
     default:
         break;
     }

@@ -15,7 +15,8 @@ reports together in one tshark, and Wireshark's own `-z io,phs`,
 `-z conv,tcp` and `-z dests,tree`. pktan,unexpected is included once it
 exists (detected by running it on an empty capture; --unexpected yes|no
 overrides). Runs of the cheap commands are interleaved round-robin,
---repeat times, and the median is reported with its ratio to the floor.
+--repeat times, each round starting one command later, and the median is
+reported with its ratio to the floor.
 
 --scaling N1,N2,...: also measures the floor and all pktan reports together
 on a capture of each size (generated one at a time, deleted after) and
@@ -94,9 +95,14 @@ def generate(build, user, connections, seed, clients):
 
 
 def run_rounds(user, capture, commands, repeat, label=""):
+    """Each round runs every command once, starting one command later than
+    the round before: this machine's speed drifts by several percent within
+    a run, and no command should keep the same place in the sequence (the
+    floor always ran first)."""
     samples = {name: [] for name, _ in commands}
     for round_no in range(repeat):
-        for name, zargs in commands:
+        start = round_no % len(commands)
+        for name, zargs in commands[start:] + commands[:start]:
             samples[name].append(measure(user, capture, zargs))
             wall, rss = samples[name][-1]
             print(f"  {label}round {round_no + 1}: {name}: {wall:.2f} s, {rss:.0f} MiB", flush=True)

@@ -117,6 +117,42 @@ static void test_not_handshakes(void)
     pktan_handshakes_free(t.hs);
 }
 
+/* Settled: a connection whose record can no longer change (complete, or
+ * begun mid-stream) says so, and only then; the bit follows the record
+ * through resets, and streams far past the connections seen are never
+ * settled (their segments are fed, to no effect). */
+static void test_settled(void)
+{
+    trace t = {pktan_handshakes_new(), 0};
+    pktan_tcp_segment far = {0};
+    gboolean completed;
+
+    g_assert_false(pktan_handshakes_settled(t.hs, 0));
+    seg(&t, TRUE, SYN, MS(0), NULL);
+    seg(&t, FALSE, SYN | ACK, MS(1), NULL);
+    g_assert_false(pktan_handshakes_settled(t.hs, 0));
+    seg(&t, TRUE, RST, MS(2), NULL); /* an RST before the ACK: recorded, */
+    g_assert_false(pktan_handshakes_settled(t.hs, 0)); /* the record still open */
+    seg(&t, TRUE, ACK, MS(3), &completed);
+    g_assert_true(completed);
+    g_assert_true(pktan_handshakes_settled(t.hs, 0));
+    g_assert_false(pktan_handshakes_settled(t.hs, 1));
+    pktan_handshakes_reset(t.hs);
+    g_assert_false(pktan_handshakes_settled(t.hs, 0));
+
+    seg(&t, TRUE, ACK, MS(0), NULL); /* mid-stream */
+    g_assert_true(pktan_handshakes_settled(t.hs, 0));
+
+    far.stream = G_MAXUINT32 - 1;
+    far.flags = ACK;
+    g_assert_true(pktan_addr_parse("10.0.0.3", &far.src));
+    g_assert_true(pktan_addr_parse("10.0.0.4", &far.dst));
+    pktan_handshakes_add(t.hs, &far, &completed);
+    g_assert_false(pktan_handshakes_settled(t.hs, far.stream));
+    g_assert_cmpint(pktan_handshakes_lookup(t.hs, far.stream)->state, ==, PKTAN_HS_MIDSTREAM);
+    pktan_handshakes_free(t.hs);
+}
+
 static void test_simultaneous_open(void)
 {
     trace t = {pktan_handshakes_new(), 0};
@@ -219,6 +255,7 @@ int main(int argc, char **argv)
     g_test_add_func("/handshake/synack_captured_before_syn", test_synack_captured_before_syn);
     g_test_add_func("/handshake/not_handshakes", test_not_handshakes);
     g_test_add_func("/handshake/simultaneous_open", test_simultaneous_open);
+    g_test_add_func("/handshake/settled", test_settled);
     g_test_add_func("/handshake/port_reuse", test_port_reuse);
     g_test_add_func("/handshake/fast_open", test_fast_open);
     g_test_add_func("/time_stats/nearest_rank", test_time_stats);
