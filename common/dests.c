@@ -97,7 +97,8 @@ pktan_conversation_ref pktan_dests_add_conversation_packet(pktan_dests *d,
     guint8 src_side = pktan_conversation_key_make(&key, src->ip_proto, &src->addr, src->port,
                                                   &dst->addr, dst->port, stream);
     gboolean created;
-    conversation *c = pktan_stream_map_get(d->conversations, &key, pktan_conversation_streams(&key), key.stream, &created);
+    conversation *c = pktan_stream_map_get(d->conversations, &key,
+                                           pktan_conversation_streams(&key), key.stream, &created);
 
     if (created) {
         pktan_server_sides_init(&c->sides, src->has_port, src_side);

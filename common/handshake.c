@@ -1,7 +1,5 @@
 #include "handshake.h"
 
-#include <string.h>
-
 #include "stream_map.h"
 
 /* The settled bits may cover this many streams per connection held (plus a
@@ -51,15 +49,9 @@ static void cover(pktan_handshakes *hs, guint32 stream)
 {
     guint64 limit = (guint64)pktan_stream_map_size(hs->connections) * SETTLED_STREAMS_PER_CONNECTION +
                     SETTLED_STREAMS_START;
-    guint32 byte = stream / 8;
-    guint32 bytes;
 
-    if (byte < hs->settled_bytes || stream >= limit)
-        return;
-    bytes = MAX(MAX(byte + 1, hs->settled_bytes * 2), SETTLED_STREAMS_START / 8);
-    hs->settled = g_realloc(hs->settled, bytes);
-    memset(hs->settled + hs->settled_bytes, 0, bytes - hs->settled_bytes);
-    hs->settled_bytes = bytes;
+    hs->settled = pktan_stream_array_reach(hs->settled, &hs->settled_bytes, 1, stream / 8,
+                                           (limit + 7) / 8, SETTLED_STREAMS_START / 8);
 }
 
 static void settle(pktan_handshakes *hs, guint32 stream)

@@ -88,22 +88,28 @@ void *pktan_stream_map_lookup(const pktan_stream_map *m, const void *key, pktan_
     return pktan_record_map_lookup(m->records, key);
 }
 
+void *pktan_stream_array_reach(void *array, guint32 *len, gsize element_size, guint32 index,
+                               guint64 limit, guint32 start)
+{
+    guint64 grown;
+
+    if (index < *len || index >= limit)
+        return array;
+    grown = MAX(MAX((guint64)index + 1, (guint64)*len * 2), start);
+    grown = MIN(grown, limit);
+    array = g_realloc(array, grown * element_size);
+    memset((guint8 *)array + *len * element_size, 0, (grown - *len) * element_size);
+    *len = (guint32)grown;
+    return array;
+}
+
 /* Makes room for stream in s, if within bounds. */
 static gboolean reach(stream_index *s, guint32 stream, guint records)
 {
-    guint64 limit = (guint64)records * STREAMS_PER_RECORD + STREAMS_START;
-    guint64 len;
-
-    if (stream < s->len)
-        return TRUE;
-    if (stream >= limit)
-        return FALSE;
-    len = MAX(MAX((guint64)stream + 1, (guint64)s->len * 2), STREAMS_START);
-    len = MIN(len, limit);
-    s->record_plus_one = g_renew(guint32, s->record_plus_one, len);
-    memset(s->record_plus_one + s->len, 0, (len - s->len) * sizeof(guint32));
-    s->len = (guint32)len;
-    return TRUE;
+    s->record_plus_one = pktan_stream_array_reach(
+        s->record_plus_one, &s->len, sizeof(guint32), stream,
+        (guint64)records * STREAMS_PER_RECORD + STREAMS_START, STREAMS_START);
+    return stream < s->len;
 }
 
 void *pktan_stream_map_get(pktan_stream_map *m, const void *key, pktan_streams streams,

@@ -45,4 +45,12 @@ guint pktan_stream_map_size(const pktan_stream_map *map);
 /* Record i, 0 <= i < size, in insertion order. */
 void *pktan_stream_map_nth(const pktan_stream_map *map, guint i);
 
+/* A zero-filled array indexed by stream number (or by one derived from it,
+ * a byte of a bit set), grown so that index fits: doubling, at least start
+ * elements, never past limit elements. Returns the array, which may have
+ * moved; *len is its length. index < *len afterwards, unless index was at
+ * or past limit. */
+void *pktan_stream_array_reach(void *array, guint32 *len, gsize element_size, guint32 index,
+                               guint64 limit, guint32 start);
+
 #endif

@@ -36,7 +36,8 @@ pktan_unexpected *pktan_unexpected_new(pktan_policy *policy)
     pktan_unexpected *u = g_new0(pktan_unexpected, 1);
 
     u->policy = policy;
-    u->conversations = pktan_stream_map_new(sizeof(pktan_conversation_key), sizeof(pktan_flagged_conversation));
+    u->conversations = pktan_stream_map_new(sizeof(pktan_conversation_key),
+                                            sizeof(pktan_flagged_conversation));
     u->chains = pktan_record_map_new(sizeof(pktan_chain), sizeof(chain_record));
     pktan_unexpected_reset(u);
     return u;
@@ -196,7 +197,8 @@ const pktan_flagged_conversation *pktan_unexpected_add(pktan_unexpected *u,
     guint8 src_side = pktan_conversation_key_make(&key, f->transport, &f->src, f->src_port,
                                                   &f->dst, f->dst_port, f->stream);
     gboolean created;
-    pktan_flagged_conversation *c = pktan_stream_map_get(u->conversations, &key, pktan_conversation_streams(&key), key.stream, &created);
+    pktan_flagged_conversation *c = pktan_stream_map_get(
+        u->conversations, &key, pktan_conversation_streams(&key), key.stream, &created);
 
     if (created) {
         pktan_server_sides_init(&c->sides, f->has_ports, src_side);
