@@ -53,6 +53,7 @@ typedef struct {
 
 struct pktan_conn {
     pktan_handshakes *tcp;
+    gboolean owns_tcp;      /* not when it shares another report's */
     pktan_stream_map *udp;  /* of udp_flow, by udp.stream */
     pktan_record_map *icmp; /* of icmp_evidence, by icmp_key */
 };
@@ -92,21 +93,38 @@ gboolean pktan_icmp_rejects(guint8 family, guint8 type, guint8 code)
     return family == PKTAN_AF_IPV6 && type == 1;
 }
 
-pktan_conn *pktan_conn_new(void)
+static pktan_conn *conn_new(pktan_handshakes *tcp, gboolean owns_tcp)
 {
     pktan_conn *conn = g_new0(pktan_conn, 1);
 
-    conn->tcp = pktan_handshakes_new();
+    conn->tcp = tcp;
+    conn->owns_tcp = owns_tcp;
     conn->udp = pktan_stream_map_new(sizeof(guint32), sizeof(udp_flow));
     conn->icmp = pktan_record_map_new(sizeof(icmp_key), sizeof(icmp_evidence));
     return conn;
+}
+
+pktan_conn *pktan_conn_new(void)
+{
+    return conn_new(pktan_handshakes_new(), TRUE);
+}
+
+pktan_conn *pktan_conn_new_sharing(pktan_handshakes *tcp)
+{
+    return conn_new(tcp, FALSE);
+}
+
+pktan_handshakes *pktan_conn_handshakes(pktan_conn *conn)
+{
+    return conn->tcp;
 }
 
 void pktan_conn_free(pktan_conn *conn)
 {
     if (conn == NULL)
         return;
-    pktan_handshakes_free(conn->tcp);
+    if (conn->owns_tcp)
+        pktan_handshakes_free(conn->tcp);
     pktan_stream_map_free(conn->udp);
     pktan_record_map_free(conn->icmp);
     g_free(conn);
@@ -114,20 +132,10 @@ void pktan_conn_free(pktan_conn *conn)
 
 void pktan_conn_reset(pktan_conn *conn)
 {
-    pktan_handshakes_reset(conn->tcp);
+    if (conn->owns_tcp)
+        pktan_handshakes_reset(conn->tcp);
     pktan_stream_map_clear(conn->udp);
     pktan_record_map_clear(conn->icmp);
-}
-
-gboolean pktan_conn_tcp_settled(const pktan_conn *conn, guint32 stream)
-{
-    return pktan_handshakes_settled(conn->tcp, stream);
-}
-
-const pktan_handshake *pktan_conn_add_tcp(pktan_conn *conn, const pktan_tcp_segment *seg,
-                                          gboolean *completed)
-{
-    return pktan_handshakes_add(conn->tcp, seg, completed);
 }
 
 void pktan_conn_add_udp(pktan_conn *conn, const pktan_udp_datagram *d)

@@ -103,16 +103,15 @@ gboolean pktan_attempt_marks_frame(const pktan_attempt *a, guint32 frame, gboole
 typedef struct pktan_conn pktan_conn;
 
 pktan_conn *pktan_conn_new(void);
+/* TCP attempts from tcp, a tracker someone else feeds and frees (the RTT
+ * report's, when both run): not tracked twice. */
+pktan_conn *pktan_conn_new_sharing(pktan_handshakes *tcp);
 void pktan_conn_free(pktan_conn *conn);
+/* Forgets everything, the TCP tracker too unless it is shared. */
 void pktan_conn_reset(pktan_conn *conn);
 
-/* pktan_handshakes_settled() of the TCP tracker. */
-gboolean pktan_conn_tcp_settled(const pktan_conn *conn, guint32 stream);
-
-/* Returns the connection's handshake record (valid until reset); sets
- * *completed as pktan_handshakes_add() does. */
-const pktan_handshake *pktan_conn_add_tcp(pktan_conn *conn, const pktan_tcp_segment *seg,
-                                          gboolean *completed);
+/* The TCP tracker: TCP segments are added to it (pktan_handshakes_add). */
+pktan_handshakes *pktan_conn_handshakes(pktan_conn *conn);
 void pktan_conn_add_udp(pktan_conn *conn, const pktan_udp_datagram *dgram);
 /* The UDP flow carries another IP layer (VXLAN, GENEVE...): a tunnel, whose
  * two directions are separate flows to the same port, not an attempt. */

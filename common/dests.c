@@ -20,10 +20,24 @@ typedef struct {
     pktan_ns last;
 } conversation;
 
+/* packets view: the row each end of a TCP or UDP stream receives into,
+ * by 2 x stream + end; 0: none yet. */
+typedef struct {
+    guint32 *row_plus_one;
+    guint32 len;
+} stream_rows;
+
+/* Entries a stream_rows may hold per row (plus a start): Wireshark numbers
+ * streams densely, so only streams this report mostly does not see (a
+ * display filter) could reach it, and those rows are then hashed. */
+#define STREAM_ENDS_PER_ROW 8u
+#define STREAM_ENDS_START 4096u
+
 struct pktan_dests {
     pktan_dests_view view;
     pktan_record_map *rows;          /* of pktan_dest_row */
     pktan_stream_map *conversations; /* of conversation (servers view) */
+    stream_rows by_stream[PKTAN_STREAMS_NONE];
 };
 
 void pktan_dest_key_make(pktan_dest_key *key, const pktan_addr *addr,
@@ -45,12 +59,21 @@ pktan_dests *pktan_dests_new(pktan_dests_view view)
     return d;
 }
 
+static void forget_stream_rows(pktan_dests *d)
+{
+    for (int i = 0; i < PKTAN_STREAMS_NONE; i++) {
+        g_free(d->by_stream[i].row_plus_one);
+        d->by_stream[i] = (stream_rows){NULL, 0};
+    }
+}
+
 void pktan_dests_free(pktan_dests *d)
 {
     if (d == NULL)
         return;
     pktan_record_map_free(d->rows);
     pktan_stream_map_free(d->conversations);
+    forget_stream_rows(d);
     g_free(d);
 }
 
@@ -58,6 +81,7 @@ void pktan_dests_reset(pktan_dests *d)
 {
     pktan_record_map_clear(d->rows);
     pktan_stream_map_clear(d->conversations);
+    forget_stream_rows(d);
 }
 
 static pktan_dest_row *row_for(pktan_record_map *rows, const pktan_dest_key *key, pktan_ns when)
@@ -78,13 +102,55 @@ static void stretch(pktan_ns *first, pktan_ns *last, pktan_ns when)
         *last = when;
 }
 
-void pktan_dests_add_packet(pktan_dests *d, const pktan_dest_key *key,
-                            guint32 bytes, pktan_ns when)
+static void count(pktan_dest_row *row, guint32 bytes, pktan_ns when)
 {
-    pktan_dest_row *row = row_for(d->rows, key, when);
     row->packets++;
     row->bytes += bytes;
     stretch(&row->first, &row->last, when);
+}
+
+void pktan_dests_add_packet(pktan_dests *d, const pktan_dest_key *key,
+                            guint32 bytes, pktan_ns when)
+{
+    count(row_for(d->rows, key, when), bytes, when);
+}
+
+/* The row stream_end names, if it is key's: a display filter or a capture
+ * Wireshark numbered oddly must not count a packet at another row. */
+static pktan_dest_row *stream_row(const pktan_dests *d, const stream_rows *s, guint32 end,
+                                  const pktan_dest_key *key)
+{
+    pktan_dest_row *row;
+
+    if (end >= s->len || s->row_plus_one[end] == 0)
+        return NULL;
+    row = pktan_record_map_nth(d->rows, s->row_plus_one[end] - 1);
+    return memcmp(&row->key, key, sizeof *key) == 0 ? row : NULL;
+}
+
+void pktan_dests_add_stream_packet(pktan_dests *d, const pktan_dest_key *key,
+                                   pktan_streams streams, guint32 stream, gboolean to_lower_end,
+                                   guint32 bytes, pktan_ns when)
+{
+    stream_rows *s = &d->by_stream[streams];
+    guint64 end = (guint64)stream * 2 + (to_lower_end ? 1 : 0);
+    pktan_dest_row *row = end <= G_MAXUINT32 ? stream_row(d, s, (guint32)end, key) : NULL;
+    gboolean created;
+    guint index;
+
+    if (row == NULL) {
+        index = pktan_record_map_get_index(d->rows, key, &created);
+        row = pktan_record_map_nth(d->rows, index);
+        if (created)
+            row->first = row->last = when;
+        s->row_plus_one = pktan_stream_array_reach(
+            s->row_plus_one, &s->len, sizeof(guint32), (guint32)MIN(end, G_MAXUINT32),
+            (guint64)pktan_record_map_size(d->rows) * STREAM_ENDS_PER_ROW + STREAM_ENDS_START,
+            STREAM_ENDS_START);
+        if (end < s->len)
+            s->row_plus_one[end] = index + 1;
+    }
+    count(row, bytes, when);
 }
 
 pktan_conversation_ref pktan_dests_add_conversation_packet(pktan_dests *d,

@@ -13,6 +13,7 @@
 #include <glib.h>
 #include "addr.h"
 #include "conversation.h"
+#include "stream_map.h"
 #include "flow_key.h"
 #include "report_args.h"
 #include "time_format.h"
@@ -50,6 +51,13 @@ void pktan_dests_reset(pktan_dests *dests);
 /* packets view: one packet to key. */
 void pktan_dests_add_packet(pktan_dests *dests, const pktan_dest_key *key,
                             guint32 bytes, pktan_ns when);
+/* The same for a packet of a TCP or UDP stream whose key is that stream's
+ * end it goes to (to_lower_end tells the two ends apart the same way for
+ * every packet of the stream): found by the stream after the first time,
+ * not hashed. */
+void pktan_dests_add_stream_packet(pktan_dests *dests, const pktan_dest_key *key,
+                                   pktan_streams streams, guint32 stream, gboolean to_lower_end,
+                                   guint32 bytes, pktan_ns when);
 
 /* servers view: the conversation packet last added, so that what a later
  * tap of the same frame learns (a TCP SYN) can be attached to it. */

@@ -102,8 +102,13 @@ static void grow(pktan_record_map *m)
 
 void *pktan_record_map_lookup(const pktan_record_map *m, const void *key)
 {
-    guint32 hash = pktan_hash_bytes(key, m->key_size);
-    const slot *s = &m->slots[find_slot(m, key, hash)];
+    guint32 hash;
+    const slot *s;
+
+    if (m->indexed == 0) /* only appended records, or none: nothing to hash for */
+        return NULL;
+    hash = pktan_hash_bytes(key, m->key_size);
+    s = &m->slots[find_slot(m, key, hash)];
 
     return s->index_plus_one ? pktan_record_map_nth(m, s->index_plus_one - 1) : NULL;
 }
@@ -128,27 +133,31 @@ void *pktan_record_map_append(pktan_record_map *m, const void *key)
     return record;
 }
 
-void *pktan_record_map_get(pktan_record_map *m, const void *key, gboolean *created)
+guint pktan_record_map_get_index(pktan_record_map *m, const void *key, gboolean *created)
 {
     guint32 hash = pktan_hash_bytes(key, m->key_size);
     guint32 i = find_slot(m, key, hash);
-    guint8 *record;
 
     if (created)
         *created = FALSE;
     if (m->slots[i].index_plus_one)
-        return pktan_record_map_nth(m, m->slots[i].index_plus_one - 1);
+        return m->slots[i].index_plus_one - 1;
 
     /* Keep the load at or below one half, so probes stay short. */
     if ((m->indexed + 1) * 2 > m->slot_mask + 1) {
         grow(m);
         i = find_slot(m, key, hash);
     }
-    record = new_record(m, key);
+    new_record(m, key);
     m->slots[i].hash = hash;
     m->slots[i].index_plus_one = ++m->count;
     m->indexed++;
     if (created)
         *created = TRUE;
-    return record;
+    return m->count - 1;
+}
+
+void *pktan_record_map_get(pktan_record_map *m, const void *key, gboolean *created)
+{
+    return pktan_record_map_nth(m, pktan_record_map_get_index(m, key, created));
 }

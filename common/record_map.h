@@ -26,6 +26,8 @@ void *pktan_record_map_lookup(const pktan_record_map *map, const void *key);
 /* The record for key; a new one (zeroed, key copied) if there was none,
  * in which case *created is set to TRUE (created may be NULL). */
 void *pktan_record_map_get(pktan_record_map *map, const void *key, gboolean *created);
+/* The same, as the record's index (for pktan_record_map_nth). */
+guint pktan_record_map_get_index(pktan_record_map *map, const void *key, gboolean *created);
 
 /* A new record for key (zeroed, key copied) that lookup and get do not
  * find: for a caller that indexes its records itself (stream_map)

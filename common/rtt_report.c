@@ -1,5 +1,6 @@
 #include "rtt_report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "csv_writer.h"
@@ -34,15 +35,35 @@ typedef struct {
     GPtrArray *servers;    /* of server_row *, in report order */
 } rtt_table;
 
-static gint slowest_first(gconstpointer pa, gconstpointer pb)
-{
-    const pktan_handshake *a = *(const pktan_handshake *const *)pa;
-    const pktan_handshake *b = *(const pktan_handshake *const *)pb;
-    pktan_ns x = pktan_handshake_irtt(a), y = pktan_handshake_irtt(b);
+/* What the slowest-first order compares, side by side: comparing through
+ * the handshake pointers touched two scattered records per comparison. */
+typedef struct {
+    pktan_ns irtt;
+    guint32 stream;
+    const pktan_handshake *handshake;
+} slow_entry;
 
-    if (x != y)
-        return (x < y) - (x > y);
+static int slowest_first(const void *pa, const void *pb)
+{
+    const slow_entry *a = pa, *b = pb;
+
+    if (a->irtt != b->irtt)
+        return (a->irtt < b->irtt) - (a->irtt > b->irtt);
     return (a->stream > b->stream) - (a->stream < b->stream);
+}
+
+static void sort_slowest_first(GPtrArray *complete)
+{
+    slow_entry *entries = g_new(slow_entry, complete->len ? complete->len : 1);
+
+    for (guint i = 0; i < complete->len; i++) {
+        const pktan_handshake *h = g_ptr_array_index(complete, i);
+        entries[i] = (slow_entry){pktan_handshake_irtt(h), h->stream, h};
+    }
+    qsort(entries, complete->len, sizeof *entries, slowest_first);
+    for (guint i = 0; i < complete->len; i++)
+        g_ptr_array_index(complete, i) = (gpointer)entries[i].handshake;
+    g_free(entries);
 }
 
 static gint servers_in_order(gconstpointer pa, gconstpointer pb, gpointer sort)
@@ -110,7 +131,7 @@ static void build(const pktan_handshakes *hs, pktan_sort sort, rtt_table *t)
     stats_of(t->complete, pktan_handshake_irtt, &t->irtt);
     stats_of(t->complete, pktan_handshake_syn_synack, &t->syn_synack);
     stats_of(t->complete, pktan_handshake_synack_ack, &t->synack_ack);
-    g_ptr_array_sort(t->complete, slowest_first);
+    sort_slowest_first(t->complete);
 }
 
 static void release(rtt_table *t)

@@ -14,6 +14,7 @@
 typedef struct {
     guint32 *record_plus_one; /* by stream number; 0: none yet */
     guint32 len;
+    gboolean hashed; /* some key of this numbering went to the record_map */
 } stream_index;
 
 struct pktan_stream_map {
@@ -36,7 +37,7 @@ void pktan_stream_map_clear(pktan_stream_map *m)
     pktan_record_map_clear(m->records);
     for (int i = 0; i < PKTAN_STREAMS_NONE; i++) {
         g_free(m->by[i].record_plus_one);
-        m->by[i] = (stream_index){NULL, 0};
+        m->by[i] = (stream_index){NULL, 0, FALSE};
     }
 }
 
@@ -82,9 +83,12 @@ void *pktan_stream_map_lookup(const pktan_stream_map *m, const void *key, pktan_
     gboolean other_key;
     void *record;
 
-    if (streams < PKTAN_STREAMS_NONE &&
-        (record = indexed(m, key, streams, stream, &other_key)) != NULL)
-        return record;
+    if (streams < PKTAN_STREAMS_NONE) {
+        if ((record = indexed(m, key, streams, stream, &other_key)) != NULL)
+            return record;
+        if (!m->by[streams].hashed)
+            return NULL;
+    }
     return pktan_record_map_lookup(m->records, key);
 }
 
@@ -126,11 +130,13 @@ void *pktan_stream_map_get(pktan_stream_map *m, const void *key, pktan_streams s
         return record;
     s = &m->by[streams];
     /* A stream holding another key, or past the array: the record_map. */
-    if (other_key || !reach(s, stream, pktan_record_map_size(m->records)))
+    if (other_key || !reach(s, stream, pktan_record_map_size(m->records))) {
+        s->hashed = TRUE;
         return pktan_record_map_get(m->records, key, created);
+    }
     /* (The key may have been given to the record_map while its stream was
      * out of reach.) */
-    if ((record = pktan_record_map_lookup(m->records, key)) != NULL)
+    if (s->hashed && (record = pktan_record_map_lookup(m->records, key)) != NULL)
         return record;
     *created = TRUE;
     record = pktan_record_map_append(m->records, key);

@@ -17,6 +17,9 @@ typedef struct {
     pktan_ns mean; /* rounded toward zero */
 } pktan_time_stats;
 
+/* Sorts values in place, ascending. */
+void pktan_time_sort(pktan_ns *values, guint count);
+
 /* Sorts values in place and summarises them; all zero when count is 0. */
 void pktan_time_stats_compute(pktan_ns *values, guint count, pktan_time_stats *stats);
 

@@ -106,13 +106,7 @@ void pktan_conn_feed_ip(pktan_conn_feed *feed, packet_info *pinfo, const address
 const pktan_handshake *pktan_conn_feed_tcp(pktan_conn_feed *feed, const packet_info *pinfo,
                                            const struct tcpheader *th, gboolean *completed)
 {
-    pktan_tcp_segment seg;
-
-    *completed = FALSE;
-    if (pktan_conn_tcp_settled(feed->conn, th->th_stream) ||
-        !pktan_tcp_segment_from_tap(th, pinfo, &seg))
-        return NULL;
-    return pktan_conn_add_tcp(feed->conn, &seg, completed);
+    return pktan_handshakes_add_tap(pktan_conn_handshakes(feed->conn), th, pinfo, completed);
 }
 
 void pktan_conn_feed_udp(pktan_conn_feed *feed, const packet_info *pinfo, const e_udphdr *uh)

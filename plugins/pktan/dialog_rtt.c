@@ -70,14 +70,12 @@ static tap_packet_status dialog_packet(stats_tree *st, packet_info *pinfo,
     dialog_state *d = g_hash_table_lookup(dialogs, st);
     const struct tcpheader *th = data;
     const pktan_handshake *h;
-    pktan_tcp_segment seg;
     gboolean completed;
     gint irtt_us;
 
-    if (d == NULL || pktan_handshakes_settled(d->handshakes, th->th_stream) ||
-        !pktan_tcp_segment_from_tap(th, pinfo, &seg))
+    if (d == NULL)
         return TAP_PACKET_DONT_REDRAW;
-    h = pktan_handshakes_add(d->handshakes, &seg, &completed);
+    h = pktan_handshakes_add_tap(d->handshakes, th, pinfo, &completed);
     if (!completed)
         return TAP_PACKET_DONT_REDRAW;
     irtt_us = (gint)MIN(pktan_handshake_irtt(h) / 1000, G_MAXINT);

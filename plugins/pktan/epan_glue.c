@@ -29,8 +29,8 @@ pktan_ns pktan_ns_from_nstime(const nstime_t *t)
     return (pktan_ns)t->secs * PKTAN_NS_PER_SEC + t->nsecs;
 }
 
-gboolean pktan_tcp_segment_from_tap(const struct tcpheader *th, const packet_info *pinfo,
-                                    pktan_tcp_segment *seg)
+static gboolean segment_from_tap(const struct tcpheader *th, const packet_info *pinfo,
+                                 pktan_tcp_segment *seg)
 {
     if (!pktan_addr_from_address(&th->ip_src, &seg->src) ||
         !pktan_addr_from_address(&th->ip_dst, &seg->dst))
@@ -42,6 +42,17 @@ gboolean pktan_tcp_segment_from_tap(const struct tcpheader *th, const packet_inf
     seg->dst_port = th->th_dport;
     seg->flags = th->th_flags;
     return TRUE;
+}
+
+const pktan_handshake *pktan_handshakes_add_tap(pktan_handshakes *hs, const struct tcpheader *th,
+                                                const packet_info *pinfo, gboolean *completed)
+{
+    pktan_tcp_segment seg;
+
+    *completed = FALSE;
+    if (pktan_handshakes_settled(hs, th->th_stream) || !segment_from_tap(th, pinfo, &seg))
+        return NULL;
+    return pktan_handshakes_add(hs, &seg, completed);
 }
 
 guint8 pktan_ip_proto_of_port_type(port_type ptype)

@@ -18,10 +18,11 @@ gboolean pktan_addr_from_address(const address *in, pktan_addr *out);
 
 pktan_ns pktan_ns_from_nstime(const nstime_t *t);
 
-/* A tcp tap segment for the handshake tracker; FALSE when its addresses
- * are not IPv4/IPv6. */
-gboolean pktan_tcp_segment_from_tap(const struct tcpheader *th, const packet_info *pinfo,
-                                    pktan_tcp_segment *seg);
+/* A tcp tap record into the handshake tracker, as pktan_handshakes_add()
+ * (NULL, *completed FALSE: a connection already settled, whose segments
+ * change nothing, or addresses that are not IPv4/IPv6). */
+const pktan_handshake *pktan_handshakes_add_tap(pktan_handshakes *hs, const struct tcpheader *th,
+                                                const packet_info *pinfo, gboolean *completed);
 
 /* The IP protocol number of a port type (PT_TCP -> 6), or 0. */
 guint8 pktan_ip_proto_of_port_type(port_type ptype);

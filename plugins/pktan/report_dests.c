@@ -10,43 +10,38 @@
 #include "dests.h"
 #include "dests_report.h"
 #include "epan_glue.h"
+#include "report_taps.h"
 #include "reports.h"
 
-typedef struct dests_report dests_report;
-
-/* One per tap: register_tap_listener identifies listeners by tapdata. */
+/* packets view: a frame's IP headers that wait for its TCP or UDP header,
+ * whose stream finds their row without hashing their key. */
 typedef struct {
-    dests_report *report;
-    gboolean ipv6;
-} ip_listener;
+    guint32 frame;
+    guint waiting;       /* IP headers not counted yet, all with the key below */
+    pktan_dest_key key;
+    guint32 bytes;
+    pktan_ns when;
+    gboolean found;      /* the frame's stream end is known: */
+    pktan_streams streams;
+    guint32 stream;
+    gboolean to_lower_end;
+} frame_rows;
 
-/* servers view: TCP and UDP conversations come from their own taps, whose
- * records hold each header's own ports and stream (pinfo holds only the
- * innermost ones, wrong for the outer header of a tunnel). */
 typedef struct {
-    dests_report *report;
-    gboolean udp;
-} transport_listener;
-
-struct dests_report {
     pktan_report_output output;
     pktan_dests *dests;
-    int listeners;  /* registered listeners; the last one's finish frees */
-    ip_listener v4;
-    ip_listener v6;
-    transport_listener tcp;
-    transport_listener udp;
-};
+    frame_rows frame;
+} dests_report;
 
 /* The protocol after this IP header, from the header's tap data. */
-static guint8 header_protocol(const ip_listener *l, const void *data)
+static guint8 header_protocol(int tap, const void *data)
 {
-    return l->ipv6 ? ((const ws_ip6 *)data)->ip6_nxt : ((const ws_ip4 *)data)->ip_proto;
+    return tap == PKTAN_TAP_IPV6 ? ((const ws_ip6 *)data)->ip6_nxt : ((const ws_ip4 *)data)->ip_proto;
 }
 
-static const address *header_address(const ip_listener *l, const void *data, gboolean source)
+static const address *header_address(int tap, const void *data, gboolean source)
 {
-    if (l->ipv6)
+    if (tap == PKTAN_TAP_IPV6)
         return source ? &((const ws_ip6 *)data)->ip6_src : &((const ws_ip6 *)data)->ip6_dst;
     return source ? &((const ws_ip4 *)data)->ip_src : &((const ws_ip4 *)data)->ip_dst;
 }
@@ -73,14 +68,95 @@ static gboolean packet_key(packet_info *pinfo, guint8 header_proto,
     return TRUE;
 }
 
-static void count_packet(dests_report *r, const ip_listener *l, packet_info *pinfo,
-                         const void *data)
+/* Headers whose frame never showed its stream end: by their key. */
+static void count_waiting(dests_report *r)
 {
-    pktan_dest_key key;
+    frame_rows *f = &r->frame;
 
-    if (packet_key(pinfo, header_protocol(l, data), r->output.args, &key))
-        pktan_dests_add_packet(r->dests, &key, pinfo->fd->pkt_len,
-                               pktan_ns_from_nstime(&pinfo->rel_ts));
+    for (; f->waiting > 0; f->waiting--)
+        pktan_dests_add_packet(r->dests, &f->key, f->bytes, f->when);
+}
+
+static void count_at_stream_end(dests_report *r, const pktan_dest_key *key, guint32 bytes,
+                                pktan_ns when)
+{
+    const frame_rows *f = &r->frame;
+
+    pktan_dests_add_stream_packet(r->dests, key, f->streams, f->stream, f->to_lower_end, bytes,
+                                  when);
+}
+
+static frame_rows *frame_of(dests_report *r, const packet_info *pinfo)
+{
+    if (r->frame.frame != pinfo->num) {
+        count_waiting(r);
+        memset(&r->frame, 0, sizeof r->frame);
+        r->frame.frame = pinfo->num;
+    }
+    return &r->frame;
+}
+
+/* Every IP header of a frame counts at the key pinfo gives once the frame
+ * is dissected; when that is a TCP or UDP port, the header waits for the
+ * frame's TCP or UDP header whose stream end it is (the IP tap comes
+ * first). */
+static void count_packet(dests_report *r, int tap, packet_info *pinfo, const void *data)
+{
+    guint8 transport = pktan_ip_proto_of_port_type(pinfo->ptype);
+    pktan_dest_key key;
+    guint32 bytes = pinfo->fd->pkt_len;
+    pktan_ns when = pktan_ns_from_nstime(&pinfo->rel_ts);
+    frame_rows *f;
+
+    if (!packet_key(pinfo, header_protocol(tap, data), r->output.args, &key))
+        return;
+    if (transport != PKTAN_IPPROTO_TCP && transport != PKTAN_IPPROTO_UDP) {
+        pktan_dests_add_packet(r->dests, &key, bytes, when);
+        return;
+    }
+    f = frame_of(r, pinfo);
+    if (f->found) {
+        count_at_stream_end(r, &key, bytes, when);
+        return;
+    }
+    f->waiting++;
+    f->key = key;
+    f->bytes = bytes;
+    f->when = when;
+}
+
+/* A TCP or UDP header is the frame's stream end if pinfo's addresses and
+ * ports, the ones the key is made of, are its own. */
+static void find_stream_end(dests_report *r, packet_info *pinfo, port_type ptype,
+                            const address *src, const address *dst, guint16 src_port,
+                            guint16 dst_port, guint32 stream)
+{
+    frame_rows *f = frame_of(r, pinfo);
+
+    if (f->found || pinfo->ptype != ptype || pinfo->srcport != src_port ||
+        pinfo->destport != dst_port || !addresses_equal(&pinfo->net_src, src) ||
+        !addresses_equal(&pinfo->net_dst, dst))
+        return;
+    f->found = TRUE;
+    f->streams = ptype == PT_TCP ? PKTAN_STREAMS_TCP : PKTAN_STREAMS_UDP;
+    f->stream = stream;
+    f->to_lower_end = dst_port != src_port ? dst_port < src_port : cmp_address(dst, src) < 0;
+    for (; f->waiting > 0; f->waiting--)
+        count_at_stream_end(r, &f->key, f->bytes, f->when);
+}
+
+static void find_transport_stream_end(dests_report *r, int tap, packet_info *pinfo,
+                                      const void *data)
+{
+    const struct tcpheader *th = data;
+    const e_udphdr *uh = data;
+
+    if (tap == PKTAN_TAP_TCP)
+        find_stream_end(r, pinfo, PT_TCP, &th->ip_src, &th->ip_dst, th->th_sport, th->th_dport,
+                        th->th_stream);
+    else
+        find_stream_end(r, pinfo, PT_UDP, &uh->ip_src, &uh->ip_dst, uh->uh_sport, uh->uh_dport,
+                        uh->uh_stream);
 }
 
 /* servers view: one packet of a conversation, both directions counted at
@@ -109,114 +185,99 @@ static gboolean count_conversation(dests_report *r, packet_info *pinfo, const ad
 }
 
 /* servers view, IP header: conversations of transports other than TCP and
- * UDP (those come from their own listeners); SCTP and DCCP ports from
+ * UDP (those come from their own taps); SCTP and DCCP ports from
  * pinfo, as Wireshark's own Destinations and Ports reads them. */
-static void count_ip_conversation(dests_report *r, const ip_listener *l, packet_info *pinfo,
+static void count_ip_conversation(dests_report *r, int tap, packet_info *pinfo,
                                   const void *data)
 {
-    guint8 proto = header_protocol(l, data);
+    guint8 proto = header_protocol(tap, data);
     gboolean has_ports = proto != 0 && pktan_ip_proto_of_port_type(pinfo->ptype) == proto;
 
     if (proto == PKTAN_IPPROTO_TCP || proto == PKTAN_IPPROTO_UDP)
         return;
-    count_conversation(r, pinfo, header_address(l, data, TRUE), header_address(l, data, FALSE),
+    count_conversation(r, pinfo, header_address(tap, data, TRUE), header_address(tap, data, FALSE),
                        proto, has_ports, (guint16)pinfo->srcport, (guint16)pinfo->destport, 0,
                        PKTAN_SERVER_HINT_NONE);
 }
 
 /* A SYN names its destination the server, a SYN/ACK its source. Headers
- * quoted in ICMP errors never reach these listeners. */
-static tap_packet_status transport_packet(void *tapdata, packet_info *pinfo,
-                                          epan_dissect_t *edt _U_, const void *data,
-                                          tap_flags_t flags _U_)
+ * quoted in ICMP errors never reach this report. */
+static void count_transport_conversation(dests_report *r, int tap, packet_info *pinfo,
+                                         const void *data)
 {
-    transport_listener *l = tapdata;
     const struct tcpheader *th = data;
     const e_udphdr *uh = data;
     pktan_server_hint hint = PKTAN_SERVER_HINT_NONE;
 
-    if (l->udp) {
-        count_conversation(l->report, pinfo, &uh->ip_src, &uh->ip_dst, PKTAN_IPPROTO_UDP, TRUE,
+    if (tap == PKTAN_TAP_UDP) {
+        count_conversation(r, pinfo, &uh->ip_src, &uh->ip_dst, PKTAN_IPPROTO_UDP, TRUE,
                            uh->uh_sport, uh->uh_dport, uh->uh_stream, hint);
-        return TAP_PACKET_REDRAW;
+        return;
     }
     if (th->th_flags & TH_SYN)
         hint = (th->th_flags & TH_ACK) ? PKTAN_SERVER_HINT_SRC : PKTAN_SERVER_HINT_DST;
-    count_conversation(l->report, pinfo, &th->ip_src, &th->ip_dst, PKTAN_IPPROTO_TCP, TRUE,
+    count_conversation(r, pinfo, &th->ip_src, &th->ip_dst, PKTAN_IPPROTO_TCP, TRUE,
                        th->th_sport, th->th_dport, th->th_stream, hint);
-    return TAP_PACKET_REDRAW;
 }
 
-static tap_packet_status dests_packet(void *tapdata, packet_info *pinfo,
-                                      epan_dissect_t *edt _U_, const void *data,
-                                      tap_flags_t flags _U_)
+static tap_packet_status dests_packet(void *report, int tap, packet_info *pinfo,
+                                      const void *data)
 {
-    ip_listener *l = tapdata;
+    dests_report *r = report;
 
-    if (l->report->output.args->view == PKTAN_VIEW_SERVERS)
-        count_ip_conversation(l->report, l, pinfo, data);
+    gboolean transport = tap == PKTAN_TAP_TCP || tap == PKTAN_TAP_UDP;
+
+    if (r->output.args->view == PKTAN_VIEW_PACKETS && transport)
+        find_transport_stream_end(r, tap, pinfo, data);
+    else if (r->output.args->view == PKTAN_VIEW_PACKETS)
+        count_packet(r, tap, pinfo, data);
+    else if (transport)
+        count_transport_conversation(r, tap, pinfo, data);
     else
-        count_packet(l->report, l, pinfo, data);
+        count_ip_conversation(r, tap, pinfo, data);
     return TAP_PACKET_REDRAW;
 }
 
-static void dests_reset(void *tapdata)
+static void dests_reset(void *report)
 {
-    dests_report *r = ((ip_listener *)tapdata)->report;
+    dests_report *r = report;
 
     pktan_dests_reset(r->dests);
+    memset(&r->frame, 0, sizeof r->frame);
 }
 
-static void dests_draw(void *tapdata)
+static void dests_draw(void *report)
 {
-    dests_report *r = ((ip_listener *)tapdata)->report;
+    dests_report *r = report;
     pktan_report_context ctx = pktan_report_output_context(&r->output);
 
+    count_waiting(r);
     pktan_dests_report_write(r->dests, &ctx);
     fflush(ctx.out);
 }
 
-/* Each listener's finish runs when Wireshark removes it; the last frees. */
-static void release(dests_report *r)
+static void dests_finish(void *report)
 {
-    if (--r->listeners > 0)
-        return;
+    dests_report *r = report;
+
     pktan_report_output_close(&r->output);
     pktan_dests_free(r->dests);
     g_free(r);
 }
 
-static void ip_finish(void *tapdata)
-{
-    release(((ip_listener *)tapdata)->report);
-}
-
-static void transport_finish(void *tapdata)
-{
-    release(((transport_listener *)tapdata)->report);
-}
-
+/* The servers view reads TCP and UDP conversations from their own taps,
+ * whose records hold each header's own ports and stream (pinfo holds only
+ * the innermost ones, wrong for the outer header of a tunnel); the packets
+ * view their streams. */
 void pktan_dests_start(pktan_args *args, FILE *out)
 {
+    static const pktan_report_reader reader = {
+        PKTAN_TAP_BIT(PKTAN_TAP_IP) | PKTAN_TAP_BIT(PKTAN_TAP_IPV6) |
+            PKTAN_TAP_BIT(PKTAN_TAP_TCP) | PKTAN_TAP_BIT(PKTAN_TAP_UDP),
+        FALSE, dests_packet, dests_reset, dests_draw, dests_finish};
     dests_report *r = g_new0(dests_report, 1);
 
     r->output = (pktan_report_output){args, out};
     r->dests = pktan_dests_new(args->view);
-    r->v4 = (ip_listener){r, FALSE};
-    r->v6 = (ip_listener){r, TRUE};
-
-    /* The ip listener resets and draws the report; both count packets. A
-     * failed registration ends the run, so the count is only of live ones. */
-    pktan_listen("ip", &r->v4, args, dests_reset, dests_packet, dests_draw, ip_finish);
-    r->listeners++;
-    pktan_listen("ipv6", &r->v6, args, NULL, dests_packet, NULL, ip_finish);
-    r->listeners++;
-    if (args->view == PKTAN_VIEW_SERVERS) {
-        r->tcp = (transport_listener){r, FALSE};
-        r->udp = (transport_listener){r, TRUE};
-        pktan_listen("tcp", &r->tcp, args, NULL, transport_packet, NULL, transport_finish);
-        r->listeners++;
-        pktan_listen("udp", &r->udp, args, NULL, transport_packet, NULL, transport_finish);
-        r->listeners++;
-    }
+    pktan_report_listen(args, r, &reader);
 }

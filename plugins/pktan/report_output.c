@@ -22,20 +22,3 @@ void pktan_report_output_close(pktan_report_output *output)
     output->args = NULL;
     output->out = NULL;
 }
-
-void pktan_listen_with_flags(const char *tap, void *tapdata, const pktan_args *args, guint flags,
-                             tap_reset_cb reset, tap_packet_cb packet, tap_draw_cb draw,
-                             tap_finish_cb finish)
-{
-    GString *error = register_tap_listener(tap, tapdata, args->filter, flags, reset, packet, draw,
-                                           finish);
-    if (error)
-        pktan_fail("-z %s: cannot listen on the %s tap: %s", pktan_report_cli(args->report),
-                   tap, error->str);
-}
-
-void pktan_listen(const char *tap, void *tapdata, const pktan_args *args, tap_reset_cb reset,
-                  tap_packet_cb packet, tap_draw_cb draw, tap_finish_cb finish)
-{
-    pktan_listen_with_flags(tap, tapdata, args, TL_REQUIRES_NOTHING, reset, packet, draw, finish);
-}

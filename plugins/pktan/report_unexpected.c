@@ -6,67 +6,51 @@
 #include <epan/tap.h>
 
 #include "policy_prefs.h"
+#include "report_taps.h"
 #include "reports.h"
 #include "unexpected_feed.h"
 #include "unexpected_report.h"
 
-typedef struct unexpected_report unexpected_report;
-
-/* One per tap: register_tap_listener identifies listeners by tapdata.
- * The frame listener comes after the four of pktan_tap. */
 typedef struct {
-    unexpected_report *report;
-    int tap;
-} unexpected_listener;
-
-enum { TAP_FRAME = PKTAN_TAP_COUNT, TAP_COUNT };
-
-struct unexpected_report {
     pktan_report_output output;
     pktan_unexpected *tracker;
     pktan_unexpected_feed feed;
-    int listeners; /* registered listeners; the last one's finish frees */
-    unexpected_listener by_tap[TAP_COUNT];
-};
+} unexpected_report;
 
-static tap_packet_status unexpected_packet(void *tapdata, packet_info *pinfo,
-                                           epan_dissect_t *edt _U_, const void *data,
-                                           tap_flags_t flags _U_)
+static tap_packet_status unexpected_packet(void *report, int tap, packet_info *pinfo,
+                                           const void *data)
 {
-    unexpected_listener *l = tapdata;
+    unexpected_report *r = report;
 
-    if (l->tap != TAP_FRAME) {
-        pktan_unexpected_feed_tap(&l->report->feed, (pktan_tap)l->tap, pinfo, data);
+    if (tap != PKTAN_TAP_FRAME) {
+        pktan_unexpected_feed_tap(&r->feed, (pktan_tap)tap, pinfo, data);
         return TAP_PACKET_DONT_REDRAW;
     }
-    pktan_unexpected_feed_frame(&l->report->feed, l->report->tracker, pinfo);
+    pktan_unexpected_feed_frame(&r->feed, r->tracker, pinfo);
     return TAP_PACKET_REDRAW;
 }
 
-static void unexpected_reset(void *tapdata)
+static void unexpected_reset(void *report)
 {
-    unexpected_report *r = ((unexpected_listener *)tapdata)->report;
+    unexpected_report *r = report;
 
     pktan_unexpected_feed_reset(&r->feed);
     pktan_unexpected_reset(r->tracker);
 }
 
-static void unexpected_draw(void *tapdata)
+static void unexpected_draw(void *report)
 {
-    unexpected_report *r = ((unexpected_listener *)tapdata)->report;
+    unexpected_report *r = report;
     pktan_report_context ctx = pktan_report_output_context(&r->output);
 
     pktan_unexpected_report_write(r->tracker, &ctx);
     fflush(ctx.out);
 }
 
-/* Each listener's finish runs when Wireshark removes it; the last frees. */
-static void unexpected_finish(void *tapdata)
+static void unexpected_finish(void *report)
 {
-    unexpected_report *r = ((unexpected_listener *)tapdata)->report;
+    unexpected_report *r = report;
 
-    if (--r->listeners > 0)
-        return;
     pktan_report_output_close(&r->output);
     pktan_unexpected_free(r->tracker);
     g_free(r);
@@ -74,6 +58,11 @@ static void unexpected_finish(void *tapdata)
 
 void pktan_unexpected_start(pktan_args *args, FILE *out)
 {
+    static const pktan_report_reader reader = {
+        PKTAN_TAP_BIT(PKTAN_TAP_IP) | PKTAN_TAP_BIT(PKTAN_TAP_IPV6) |
+            PKTAN_TAP_BIT(PKTAN_TAP_TCP) | PKTAN_TAP_BIT(PKTAN_TAP_UDP) |
+            PKTAN_TAP_BIT(PKTAN_TAP_FRAME),
+        FALSE, unexpected_packet, unexpected_reset, unexpected_draw, unexpected_finish};
     char *error = NULL;
     pktan_policy *policy = pktan_policy_from_prefs(args->allowlist_path, &error);
     unexpected_report *r;
@@ -83,14 +72,5 @@ void pktan_unexpected_start(pktan_args *args, FILE *out)
     r = g_new0(unexpected_report, 1);
     r->output = (pktan_report_output){args, out};
     r->tracker = pktan_unexpected_new(policy);
-    /* The frame listener, which fires after the others for each frame,
-     * resets and draws the report. */
-    for (int t = 0; t < TAP_COUNT; t++) {
-        gboolean frame = t == TAP_FRAME;
-        r->by_tap[t] = (unexpected_listener){r, t};
-        pktan_listen(frame ? "frame" : pktan_tap_names[t], &r->by_tap[t], args,
-                     frame ? unexpected_reset : NULL,
-                     unexpected_packet, frame ? unexpected_draw : NULL, unexpected_finish);
-        r->listeners++;
-    }
+    pktan_report_listen(args, r, &reader);
 }

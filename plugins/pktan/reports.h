@@ -1,5 +1,5 @@
 /* The reports behind -z pktan,REPORT: each takes ownership of its parsed
- * arguments and output stream and registers its own tap listeners. A
+ * arguments and output stream and subscribes to its taps (report_taps.h). A
  * start function that cannot go on reports through pktan_fail(). */
 #ifndef PKTAN_REPORTS_H
 #define PKTAN_REPORTS_H
@@ -29,16 +29,6 @@ pktan_report_context pktan_report_output_context(const pktan_report_output *outp
 
 /* Closes out=PATH (standard output stays open) and frees the arguments. */
 void pktan_report_output_close(pktan_report_output *output);
-
-/* register_tap_listener() with the report's display filter and no protocol
- * tree; a failure ends the run through pktan_fail(). */
-void pktan_listen(const char *tap, void *tapdata, const pktan_args *args, tap_reset_cb reset,
-                  tap_packet_cb packet, tap_draw_cb draw, tap_finish_cb finish);
-/* The same with tap flags: TL_REQUIRES_ERROR_PACKETS for the headers ICMP
- * errors quote (still no protocol tree). */
-void pktan_listen_with_flags(const char *tap, void *tapdata, const pktan_args *args, guint flags,
-                             tap_reset_cb reset, tap_packet_cb packet, tap_draw_cb draw,
-                             tap_finish_cb finish);
 
 /* One line on standard error, then exit: how tshark's own -z handlers end. */
 G_NORETURN void pktan_fail(const char *format, ...) G_GNUC_PRINTF(1, 2);

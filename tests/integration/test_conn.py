@@ -38,6 +38,13 @@ def conn(path, *options, fmt="json"):
     return json.loads(proc.stdout) if fmt == "json" else proc.stdout
 
 
+def rtt_alone(path, display_filter=None):
+    option = "pktan,rtt,format=json" + (f",{display_filter}" if display_filter else "")
+    proc = user.tshark("-r", path, "-q", "-z", option)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
 def capture(name):
     return next((p, t) for p, t in captures if os.path.basename(p) == name)
 
@@ -136,10 +143,44 @@ class DecisivePackets(EveryCapture, unittest.TestCase):
 
 
 
+def with_rtt(path, rtt_filter=None):
+    """conn's and rtt's JSON from one tshark, where they share one handshake
+    tracker (or not, with rtt_filter)."""
+    outs = [os.path.join(user.home, name) for name in ("conn.json", "rtt.json")]
+    rtt = ",".join(["pktan,rtt,format=json", f"out={outs[1]}"] + ([rtt_filter] if rtt_filter else []))
+    proc = user.tshark("-r", path, "-q", "-z", f"pktan,conn,format=json,out={outs[0]}", "-z", rtt)
+    assert proc.returncode == 0, proc.stderr
+    return [json.loads(user.run(["cat", out]).stdout) for out in outs]
+
+
 class GeneratorTruth(unittest.TestCase):
     def test_every_connection(self):
-        path, truth = generated
-        report = conn(path)
+        path, _ = generated
+        self.check(conn(path))
+
+    def test_with_rtt_in_the_same_tshark(self):
+        """rtt and conn read one handshake tracker then, fed once: every
+        SYN counted once (syn_count), rtt's report as when it runs alone."""
+        path, _ = generated
+        shared, rtt = with_rtt(path)
+        self.check(shared)
+        alone = rtt_alone(path)
+        self.assertEqual((rtt["summary"], rtt["connections"]),
+                         (alone["summary"], alone["connections"]))
+        self.assertGreater(len(rtt["connections"]), 1000)
+
+    def test_with_rtt_under_another_filter(self):
+        path, _ = generated
+        shared, rtt = with_rtt(path, "tcp.port==443")
+        self.check(shared)
+        alone = rtt_alone(path, "tcp.port==443")
+        self.assertEqual((rtt["summary"], rtt["connections"]),
+                         (alone["summary"], alone["connections"]))
+        self.assertTrue(rtt["connections"])
+        self.assertTrue(all(c["server_port"] == 443 for c in rtt["connections"]))
+
+    def check(self, report):
+        _, truth = generated
         with open(truth["conn_list"]) as f:
             rows = list(csv.DictReader(f, delimiter="\t"))
         # The generator calls an answered UDP flow "answered"; spec.md's name is established.

@@ -15,8 +15,8 @@ reports together in one tshark, and Wireshark's own `-z io,phs`,
 `-z conv,tcp` and `-z dests,tree`. pktan,unexpected is included once it
 exists (detected by running it on an empty capture; --unexpected yes|no
 overrides). Runs of the cheap commands are interleaved round-robin,
---repeat times, each round starting one command later, and the median is
-reported with its ratio to the floor.
+--repeat times, each round starting one command later; the table gives
+the medians, and the median of each round's ratio to that round's floor.
 
 --scaling N1,N2,...: also measures the floor and all pktan reports together
 on a capture of each size (generated one at a time, deleted after) and
@@ -113,19 +113,38 @@ def median(samples, i):
     return statistics.median(s[i] for s in samples)
 
 
+def paired(samples, name, i):
+    """The ratio to the floor of each round's run (rounds pair the runs: the
+    floor's and this command's ran minutes apart at most), as a sorted
+    list. The machine drifts by more than the costs measured, between
+    rounds more than within one."""
+    floor = samples[FLOOR[0]]
+    return sorted(s[i] / f[i] - 1 for s, f in zip(samples[name], floor))
+
+
 def table(args, packets, samples, commands, together, slow, tshark_version):
     floor_wall, floor_rss = median(samples[FLOOR[0]], 0), median(samples[FLOOR[0]], 1)
     lines = [f"{args.connections} connections from {args.clients} client hosts, {packets} packets "
              f"(pktan-gen --seed {args.seed} --clients {args.clients}); "
-             f"median of {args.repeat} interleaved runs{' (1 for dests,tree)' if slow else ''}; "
-             f"tshark {tshark_version}, {os.cpu_count()} cores.",
+             f"{args.repeat} interleaved rounds{' (1 run of dests,tree)' if slow else ''}; "
+             f"tshark {tshark_version}, {os.cpu_count()} cores. Wall and RSS: medians. "
+             "vs floor: the median of each round's ratio to that round's floor run; "
+             "the range is the lowest and highest of those ratios.",
              "",
-             "| command | wall (s) | vs floor | peak RSS (MiB) | vs floor |",
-             "|---|---:|---:|---:|---:|"]
+             "| command | wall (s) | vs floor | range | peak RSS (MiB) | vs floor |",
+             "|---|---:|---:|---:|---:|---:|"]
     for name, _ in commands:
         wall, rss = median(samples[name], 0), median(samples[name], 1)
-        lines.append(f"| `{name}` | {wall:.2f} | {wall / floor_wall - 1:+.1%} "
-                     f"| {rss:.0f} | {rss / floor_rss - 1:+.1%} |")
+        if len(samples[name]) == len(samples[FLOOR[0]]):
+            walls, rsses = paired(samples, name, 0), paired(samples, name, 1)
+            wall_cell = f"{statistics.median(walls):+.1%}"
+            range_cell = f"{walls[0]:+.1%} .. {walls[-1]:+.1%}"
+            rss_cell = f"{statistics.median(rsses):+.1%}"
+        else:  # measured once: against the floor's median
+            wall_cell, range_cell = f"{wall / floor_wall - 1:+.1%}", ""
+            rss_cell = f"{rss / floor_rss - 1:+.1%}"
+        lines.append(f"| `{name}` | {wall:.2f} | {wall_cell} | {range_cell} "
+                     f"| {rss:.0f} | {rss_cell} |")
     rss_all = median(samples[together[0]], 1)
     lines += ["", f"All pktan reports together: peak RSS {rss_all / floor_rss - 1:+.1%} of the "
                   f"floor's (bound: +{RSS_BOUND:.0%}"

@@ -35,7 +35,7 @@ static void tcp(trace *t, guint32 stream, gboolean to_server, guint16 flags, pkt
     s.flags = flags;
     s.time = time;
     s.frame = ++t->frame;
-    pktan_conn_add_tcp(t->conn, &s, &completed);
+    pktan_handshakes_add(pktan_conn_handshakes(t->conn), &s, &completed);
 }
 
 static void udp(trace *t, const char *src, guint16 sport, const char *dst, guint16 dport,

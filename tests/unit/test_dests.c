@@ -142,10 +142,59 @@ static void test_reused_ports_are_two_conversations(void)
     pktan_dests_free(d);
 }
 
+/* Packets found by their stream end count exactly as hashed ones; a stream
+ * end that names another key (a filter, odd numbering) is not trusted; a
+ * stream number far past the rows held is hashed without an array. */
+static void test_stream_packets(void)
+{
+    pktan_dests *by_stream = pktan_dests_new(PKTAN_VIEW_PACKETS);
+    pktan_dests *hashed = pktan_dests_new(PKTAN_VIEW_PACKETS);
+    pktan_dest_key server = key("10.0.0.2", 6, TRUE, 80);
+    pktan_dest_key client = key("10.0.0.1", 6, TRUE, 40000);
+    pktan_dest_key other = key("10.0.0.3", 6, TRUE, 443);
+    pktan_dests_table *a, *b;
+
+    for (guint32 stream = 0; stream < 3; stream++) {
+        for (int i = 0; i < 4; i++) {
+            gboolean to_server = i % 2 == 0;
+            const pktan_dest_key *k = to_server ? &server : &client;
+            pktan_dests_add_stream_packet(by_stream, k, PKTAN_STREAMS_TCP, stream, to_server,
+                                          100 + i, 10 * stream + i);
+            pktan_dests_add_packet(hashed, k, 100 + i, 10 * stream + i);
+        }
+    }
+    /* Stream 1's server end now claims another key: it must count there. */
+    pktan_dests_add_stream_packet(by_stream, &other, PKTAN_STREAMS_TCP, 1, TRUE, 60, 50);
+    pktan_dests_add_packet(hashed, &other, 60, 50);
+    pktan_dests_add_stream_packet(by_stream, &server, PKTAN_STREAMS_UDP, G_MAXUINT32, FALSE, 70,
+                                  60);
+    pktan_dests_add_packet(hashed, &server, 70, 60);
+
+    a = pktan_dests_table_build(by_stream, PKTAN_SORT_PACKETS);
+    b = pktan_dests_table_build(hashed, PKTAN_SORT_PACKETS);
+    g_assert_cmpuint(a->packets, ==, 14);
+    g_assert_cmpuint(a->groups->len, ==, b->groups->len);
+    for (guint i = 0; i < a->groups->len; i++) {
+        const pktan_dest_row *x = &group(a, i)->total, *y = &group(b, i)->total;
+        g_assert_true(pktan_addr_equal(&x->key.addr, &y->key.addr));
+        g_assert_cmpuint(x->packets, ==, y->packets);
+        g_assert_cmpuint(x->bytes, ==, y->bytes);
+        g_assert_cmpint(x->first, ==, y->first);
+        g_assert_cmpint(x->last, ==, y->last);
+        g_assert_cmpuint(group(a, i)->ports->len, ==, group(b, i)->ports->len);
+    }
+    g_assert_cmpuint(group(a, 0)->total.packets, ==, 7); /* 10.0.0.2: 6 + the UDP-stream one */
+    pktan_dests_table_free(a);
+    pktan_dests_table_free(b);
+    pktan_dests_free(by_stream);
+    pktan_dests_free(hashed);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/dests/packets_view", test_packets_view);
+    g_test_add_func("/dests/stream_packets", test_stream_packets);
     g_test_add_func("/dests/server_from_syn", test_server_from_syn);
     g_test_add_func("/dests/server_without_handshake", test_server_without_handshake);
     g_test_add_func("/dests/reused_ports_are_two_conversations",

@@ -1,5 +1,7 @@
 /* The handshake tracker on the cases real captures contain, and the
  * nearest-rank statistics of the RTT report. */
+#include <stdlib.h>
+
 #include <glib.h>
 
 #include "handshake.h"
@@ -248,6 +250,34 @@ static void test_time_stats(void)
     g_assert_cmpuint(s.count, ==, 0);
 }
 
+static int by_value(gconstpointer a, gconstpointer b)
+{
+    pktan_ns x = *(const pktan_ns *)a, y = *(const pktan_ns *)b;
+    return (x > y) - (x < y);
+}
+
+/* Large sets take the radix path: the same order as a comparison sort,
+ * negative times (a clock stepped back) and full 64-bit values included. */
+static void test_time_sort(void)
+{
+    GRand *rand = g_rand_new_with_seed(7);
+
+    for (guint count = 250; count <= 5000; count += 1250) {
+        pktan_ns *a = g_new(pktan_ns, count), *b = g_new(pktan_ns, count);
+        for (guint i = 0; i < count; i++) {
+            guint64 r = ((guint64)g_rand_int(rand) << 32) | g_rand_int(rand);
+            a[i] = i % 7 == 0 ? (pktan_ns)r : i % 5 == 0 ? -(pktan_ns)(r % 1000000) : (pktan_ns)(r % 3000000);
+            b[i] = a[i];
+        }
+        pktan_time_sort(a, count);
+        qsort(b, count, sizeof *b, by_value);
+        g_assert_cmpmem(a, count * sizeof *a, b, count * sizeof *b);
+        g_free(a);
+        g_free(b);
+    }
+    g_rand_free(rand);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -259,5 +289,6 @@ int main(int argc, char **argv)
     g_test_add_func("/handshake/port_reuse", test_port_reuse);
     g_test_add_func("/handshake/fast_open", test_fast_open);
     g_test_add_func("/time_stats/nearest_rank", test_time_stats);
+    g_test_add_func("/time_stats/sort", test_time_sort);
     return g_test_run();
 }

@@ -141,6 +141,17 @@ static void test_stream_map_fallbacks(void)
     g_assert_true(stream_get(m, PKTAN_STREAMS_TCP, 100000, 4, &created) == far && !created);
     g_assert_cmpuint(pktan_stream_map_size(m), ==, 5 + 30000);
     pktan_stream_map_free(m);
+
+    /* The same in a numbering where nothing else went to the record_map. */
+    m = pktan_stream_map_new(sizeof(guint32) * 2, sizeof(stream_record));
+    far = stream_get(m, PKTAN_STREAMS_UDP, 100000, 4, &created);
+    g_assert_true(created);
+    for (guint32 i = 0; i < 30000; i++)
+        stream_get(m, PKTAN_STREAMS_UDP, i, 4, &created);
+    g_assert_true(stream_lookup(m, PKTAN_STREAMS_UDP, 100000, 4) == far);
+    g_assert_true(stream_get(m, PKTAN_STREAMS_UDP, 100000, 4, &created) == far && !created);
+    g_assert_cmpuint(pktan_stream_map_size(m), ==, 30001);
+    pktan_stream_map_free(m);
 }
 
 int main(int argc, char **argv)

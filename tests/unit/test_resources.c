@@ -167,7 +167,7 @@ static void feed_conn_tcp(void *tracker, guint32 i, guint32 pass)
     seg.src_port = (guint16)(32768 + i / 16);
     seg.dst_port = 80;
     seg.flags = PKTAN_TCP_SYN; /* retransmitted SYNs: an unanswered attempt */
-    pktan_conn_add_tcp(tracker, &seg, &completed);
+    pktan_handshakes_add(pktan_conn_handshakes(tracker), &seg, &completed);
 }
 
 static void feed_udp(void *tracker, guint32 i, guint32 pass)

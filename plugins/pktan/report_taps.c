@@ -1,0 +1,187 @@
+#include "report_taps.h"
+
+#include <wireshark.h>
+
+#include "epan_glue.h"
+#include "reports.h"
+
+typedef struct tap_set tap_set;
+
+typedef struct {
+    void *report;
+    pktan_report_reader reader;
+} subscriber;
+
+/* One registered listener: a tap, with or without ICMP-quoted headers,
+ * and the subscribers that read it. */
+typedef struct {
+    tap_set *set;
+    int tap;
+    gboolean registered;
+    pktan_handshakes *handshakes; /* the tcp listener's: fed before the readers */
+    guint count;
+    subscriber **readers;
+} listener;
+
+/* The listeners of one display filter. The first one registered also
+ * resets and draws every subscriber. */
+struct tap_set {
+    char *filter;
+    listener by_tap[PKTAN_REPORT_TAPS][2]; /* [tap][quoted] */
+    listener *anchor;
+    guint live; /* registered listeners; the last one's finish frees the set */
+    GPtrArray *subscribers; /* of subscriber *, in subscription order */
+    pktan_handshakes *handshakes; /* the reports' shared tracker, or NULL */
+};
+
+static GPtrArray *sets; /* of tap_set *, one per distinct filter */
+
+static tap_packet_status dispatch(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                  const void *data, tap_flags_t flags _U_)
+{
+    const listener *l = tapdata;
+    tap_packet_status status = TAP_PACKET_DONT_REDRAW;
+    gboolean completed;
+
+    if (l->handshakes && pktan_handshakes_add_tap(l->handshakes, data, pinfo, &completed) &&
+        completed)
+        status = TAP_PACKET_REDRAW;
+    for (guint i = 0; i < l->count; i++) {
+        const subscriber *s = l->readers[i];
+        if (s->reader.packet(s->report, l->tap, pinfo, data) == TAP_PACKET_REDRAW)
+            status = TAP_PACKET_REDRAW;
+    }
+    return status;
+}
+
+static void reset_all(void *tapdata)
+{
+    const tap_set *set = ((const listener *)tapdata)->set;
+
+    if (set->handshakes)
+        pktan_handshakes_reset(set->handshakes);
+    for (guint i = 0; i < set->subscribers->len; i++) {
+        const subscriber *s = g_ptr_array_index(set->subscribers, i);
+        if (s->reader.reset)
+            s->reader.reset(s->report);
+    }
+}
+
+/* tshark draws its listeners newest first; so are the reports here. */
+static void draw_all(void *tapdata)
+{
+    const tap_set *set = ((const listener *)tapdata)->set;
+
+    for (guint i = set->subscribers->len; i-- > 0;) {
+        const subscriber *s = g_ptr_array_index(set->subscribers, i);
+        if (s->reader.draw)
+            s->reader.draw(s->report);
+    }
+}
+
+/* Wireshark frees listeners one by one (4.6's tshark at exit, in whichever
+ * order): the last one frees the reports and the set. */
+static void finish_one(void *tapdata)
+{
+    listener *l = tapdata;
+    tap_set *set = l->set;
+
+    l->registered = FALSE;
+    if (--set->live > 0)
+        return;
+    for (guint i = 0; i < set->subscribers->len; i++) {
+        subscriber *s = g_ptr_array_index(set->subscribers, i);
+        if (s->reader.finish)
+            s->reader.finish(s->report);
+        g_free(s);
+    }
+    for (int t = 0; t < PKTAN_REPORT_TAPS; t++)
+        for (int q = 0; q < 2; q++)
+            g_free(set->by_tap[t][q].readers);
+    g_ptr_array_free(set->subscribers, TRUE);
+    pktan_handshakes_free(set->handshakes);
+    g_ptr_array_remove(sets, set);
+    g_free(set->filter);
+    g_free(set);
+}
+
+static tap_set *set_for(const char *filter)
+{
+    tap_set *set;
+
+    if (sets == NULL)
+        sets = g_ptr_array_new();
+    for (guint i = 0; i < sets->len; i++) {
+        set = g_ptr_array_index(sets, i);
+        if (g_strcmp0(set->filter, filter) == 0)
+            return set;
+    }
+    set = g_new0(tap_set, 1);
+    set->filter = g_strdup(filter);
+    set->subscribers = g_ptr_array_new();
+    for (int t = 0; t < PKTAN_REPORT_TAPS; t++)
+        for (int q = 0; q < 2; q++)
+            set->by_tap[t][q] = (listener){set, t, FALSE, NULL, 0, NULL};
+    g_ptr_array_add(sets, set);
+    return set;
+}
+
+static const char *tap_name(int tap)
+{
+    return tap == PKTAN_TAP_FRAME ? "frame" : pktan_tap_names[tap];
+}
+
+/* Registers l if it is not yet; the set's first listener is its anchor. */
+static void ensure_registered(listener *l, gboolean quoted, const pktan_args *args)
+{
+    tap_set *set = l->set;
+    gboolean anchor = set->anchor == NULL;
+    GString *error;
+
+    if (l->registered)
+        return;
+    error = register_tap_listener(tap_name(l->tap), l, set->filter,
+                                  quoted ? TL_REQUIRES_ERROR_PACKETS : TL_REQUIRES_NOTHING,
+                                  anchor ? reset_all : NULL, dispatch,
+                                  anchor ? draw_all : NULL, finish_one);
+    if (error)
+        pktan_fail("-z %s: cannot listen on the %s tap: %s", pktan_report_cli(args->report),
+                   tap_name(l->tap), error->str);
+    l->registered = TRUE;
+    set->live++;
+    if (anchor)
+        set->anchor = l;
+}
+
+void pktan_report_listen(const pktan_args *args, void *report, const pktan_report_reader *reader)
+{
+    tap_set *set = set_for(args->filter);
+    subscriber *s = g_new(subscriber, 1);
+
+    s->report = report;
+    s->reader = *reader;
+    g_ptr_array_add(set->subscribers, s);
+    for (int t = 0; t < PKTAN_REPORT_TAPS; t++) {
+        gboolean quoted = reader->quoted && (t == PKTAN_TAP_IP || t == PKTAN_TAP_IPV6);
+        listener *l = &set->by_tap[t][quoted];
+
+        if (!(reader->taps & PKTAN_TAP_BIT(t)))
+            continue;
+        l->readers = g_renew(subscriber *, l->readers, l->count + 1);
+        l->readers[l->count++] = s;
+        ensure_registered(l, quoted, args);
+    }
+}
+
+pktan_handshakes *pktan_report_handshakes(const pktan_args *args)
+{
+    tap_set *set = set_for(args->filter);
+    listener *tcp = &set->by_tap[PKTAN_TAP_TCP][FALSE];
+
+    if (set->handshakes == NULL) {
+        set->handshakes = pktan_handshakes_new();
+        tcp->handshakes = set->handshakes;
+        ensure_registered(tcp, FALSE, args);
+    }
+    return set->handshakes;
+}
