@@ -10,7 +10,8 @@ build_pkgs=(cmake gcc make pkg-config libglib2.0-dev wireshark-dev libwireshark-
 run_pkgs=(tshark)
 test_pkgs=(python3 wireshark-qt xvfb xdotool xclip imagemagick x11-utils util-linux passwd time
            clang libclang-rt-dev  # libFuzzer (tests/fuzz)
-           iproute2)  # network namespaces (tests/integration/test_live.py)
+           iproute2  # network namespaces (tests/integration/test_live.py)
+           valgrind)  # instruction counts (tests/perf/bench.py --instructions)
 package_pkgs=(dpkg-dev debhelper lintian)
 compat_pkgs=(debootstrap)
 

@@ -22,7 +22,11 @@ the medians, and the median of each round's ratio to that round's floor.
 on a capture of each size (generated one at a time, deleted after) and
 reports how wall time and peak RSS grow: per connection, the marginal
 slope between sizes, and a NON-LINEAR flag when the cost of a connection
-grows with the capture (see tests/perf/README.md)."""
+grows with the capture (see tests/perf/README.md).
+
+--instructions N: also counts the instructions (valgrind callgrind) of the
+floor, each report and all of them on an N-connection capture: a cost this
+machine's drift does not move, to read beside the wall times."""
 import argparse
 import os
 import statistics
@@ -58,6 +62,36 @@ def measure(user, capture, zargs):
         raise SystemExit(f"tshark {' '.join(zargs)} failed:\n{proc.stderr[-2000:]}")
     rss_kib = int(proc.stderr.strip().splitlines()[-1].split()[1])
     return wall, rss_kib / 1024.0
+
+
+def instructions(user, capture, zargs):
+    """Instructions tshark executes (valgrind --tool=callgrind, no cache
+    simulation): unlike wall time, the same from run to run on a shared
+    machine."""
+    out = os.path.join(user.stage, "callgrind.out")
+    proc = user.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "tshark",
+                     "-r", capture, "-q"] + zargs, timeout=7200)
+    if proc.returncode != 0:
+        raise SystemExit(f"callgrind tshark {' '.join(zargs)} failed:\n{proc.stderr[-2000:]}")
+    with open(out) as f:
+        totals = [l for l in f if l.startswith("totals:") or l.startswith("summary:")]
+    os.remove(out)
+    return int(totals[-1].split()[1])
+
+
+def instructions_table(args, packets, commands, counts):
+    floor = counts[FLOOR[0]]
+    lines = [f"Instructions (valgrind callgrind) on {args.instructions} connections, {packets} "
+             f"packets (pktan-gen --seed {args.seed} --clients {args.clients}); one run each, "
+             "the same in every run.",
+             "",
+             "| command | instructions (M) | vs floor | per packet vs floor |",
+             "|---|---:|---:|---:|"]
+    for name, _ in commands:
+        n = counts[name]
+        lines.append(f"| `{name}` | {n / 1e6:.1f} | {n / floor - 1:+.1%} "
+                     f"| {(n - floor) / packets:+.0f} |")
+    return lines
 
 
 def report_exists(user, report):
@@ -230,14 +264,18 @@ def main():
     ap.add_argument("--unexpected", choices=("auto", "yes", "no"), default="auto",
                     help="include pktan,unexpected (auto: if it runs on an empty capture)")
     ap.add_argument("--scaling", help="comma-separated connection counts, e.g. 50000,250000,1000000")
-    ap.add_argument("--scaling-only", action="store_true", help="skip the main table")
+    ap.add_argument("--scaling-only", action="store_true",
+                    help="skip the main table (for --scaling or --instructions alone)")
     ap.add_argument("--scaling-repeat", type=int, default=3,
                     help="interleaved runs per size of the growth table")
+    ap.add_argument("--instructions", type=int, metavar="N",
+                    help="also count instructions (callgrind) of the floor, each report and "
+                         "all of them on an N-connection capture, e.g. 30000")
     args = ap.parse_args()
     slow = [] if args.without_dests_tree else SLOW
     sizes = sorted({int(n) for n in args.scaling.split(",")}) if args.scaling else []
-    if args.scaling_only and len(sizes) < 2:
-        ap.error("--scaling-only needs --scaling with at least two sizes")
+    if args.scaling_only and len(sizes) < 2 and not args.instructions:
+        ap.error("--scaling-only needs --scaling with at least two sizes, or --instructions")
 
     build = os.path.abspath(args.build)
     os.environ.setdefault("PKTAN_PLUGIN", os.path.join(build, "plugins", "pktan", "pktan.so"))
@@ -288,6 +326,15 @@ def main():
             points.sort(key=lambda p: p[0])
             lines += ([""] if lines else []) + scaling_table(args, points, together[0],
                                                              startup, tshark_version)
+        if args.instructions:
+            capture, packets = generate(build, user, args.instructions, args.seed, args.clients)
+            counted = [FLOOR] + alone + [together]
+            counts = {}
+            for name, zargs in counted:
+                counts[name] = instructions(user, capture, zargs)
+                print(f"  {name}: {counts[name] / 1e6:.1f} M instructions", flush=True)
+            lines += ([""] if lines else []) + instructions_table(args, packets, counted, counts)
+            os.remove(capture)
     finally:
         user.cleanup()
 
