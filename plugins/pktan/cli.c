@@ -20,13 +20,6 @@
 #include "report_args.h"
 #include "reports.h"
 
-static const pktan_report_start_fn report_starts[PKTAN_REPORT_COUNT] = {
-    [PKTAN_REPORT_RTT] = pktan_rtt_start,
-    [PKTAN_REPORT_CONN] = pktan_conn_start,
-    [PKTAN_REPORT_UNEXPECTED] = pktan_unexpected_start,
-    [PKTAN_REPORT_DESTS] = pktan_dests_start,
-};
-
 void pktan_fail(const char *format, ...)
 {
     va_list ap;
@@ -80,15 +73,17 @@ static pktan_stat_init_result cli_init(const char *arg, void *userdata _U_)
 {
     pktan_args *args = g_new(pktan_args, 1);
     char *error;
-    pktan_report_start_fn start;
+    pktan_report_output output;
 
     if (!pktan_args_parse(arg, args, &error))
         pktan_fail("%s", error);
     error = check_filter(arg, args->filter);
     if (error)
         pktan_fail("%s", error);
-    start = report_starts[args->report];
-    start(args, open_output(arg, args));
+    output = (pktan_report_output){args, open_output(arg, args), NULL};
+    error = pktan_report_starts[args->report](&output);
+    if (error)
+        pktan_fail("-z %s: %s", pktan_report_cli(args->report), error);
     PKTAN_STAT_INIT_RETURN(TRUE);
 }
 
@@ -96,19 +91,13 @@ static stat_tap_ui report_uis[PKTAN_REPORT_COUNT + 1];
 
 void pktan_cli_register(void)
 {
-    static const char *const titles[PKTAN_REPORT_COUNT] = {
-        [PKTAN_REPORT_RTT] = "PktAn Handshake RTT",
-        [PKTAN_REPORT_CONN] = "PktAn Connection Outcomes",
-        [PKTAN_REPORT_UNEXPECTED] = "PktAn Unexpected Protocols",
-        [PKTAN_REPORT_DESTS] = "PktAn Destinations and Ports",
-    };
-
     for (int r = 0; r <= PKTAN_REPORT_COUNT; r++) {
         stat_tap_ui *ui = &report_uis[r];
         gboolean catch_all = r == PKTAN_REPORT_COUNT;
 
         ui->group = REGISTER_STAT_GROUP_GENERIC;
-        ui->title = catch_all ? "PktAn" : titles[r];
+        /* Registered for the life of the process, as tshark keeps them. */
+        ui->title = catch_all ? "PktAn" : g_strdup_printf("PktAn %s", pktan_report_titles[r]);
         ui->cli_string = catch_all ? PKTAN_CLI_PREFIX : pktan_report_cli((pktan_report_kind)r);
         ui->tap_init_cb = cli_init;
         ui->nparams = 0;

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "compat.h"
 #include "dialogs.h"
+#include "live_window.h"
 #include "marks.h"
 #include "pktan_version.h"
 #include "policy_prefs.h"
@@ -54,6 +55,7 @@ static void register_taps(void)
     pktan_rtt_dialog_register();
     pktan_conn_dialog_register();
     pktan_unexpected_dialog_register();
+    pktan_live_windows_register();
 }
 
 void plugin_register(void)

@@ -19,8 +19,7 @@ typedef struct {
 
 /* ip and ipv6 also give the headers ICMP errors quote; udp only real
  * datagrams. TCP segments reach the tracker through report_taps. */
-static tap_packet_status conn_packet(void *report, int tap, packet_info *pinfo,
-                                     const void *data)
+static void conn_packet(void *report, int tap, packet_info *pinfo, const void *data)
 {
     pktan_conn_feed *feed = &((conn_report *)report)->feed;
 
@@ -28,16 +27,15 @@ static tap_packet_status conn_packet(void *report, int tap, packet_info *pinfo,
     case PKTAN_TAP_IP: {
         const ws_ip4 *ip = data;
         pktan_conn_feed_ip(feed, pinfo, &ip->ip_src, &ip->ip_dst, ip->ip_proto);
-        return TAP_PACKET_DONT_REDRAW;
+        break;
     }
     case PKTAN_TAP_IPV6: {
         const ws_ip6 *ip = data;
         pktan_conn_feed_ip(feed, pinfo, &ip->ip6_src, &ip->ip6_dst, ip->ip6_nxt);
-        return TAP_PACKET_DONT_REDRAW;
+        break;
     }
     default:
         pktan_conn_feed_udp(feed, pinfo, data);
-        return TAP_PACKET_REDRAW;
     }
 }
 
@@ -52,7 +50,7 @@ static void conn_draw(void *report)
     pktan_report_context ctx = pktan_report_output_context(&r->output);
 
     pktan_conn_report_write(r->conn, &ctx);
-    fflush(ctx.out);
+    pktan_report_output_drawn(&r->output);
 }
 
 static void conn_finish(void *report)
@@ -64,15 +62,16 @@ static void conn_finish(void *report)
     g_free(r);
 }
 
-void pktan_conn_start(pktan_args *args, FILE *out)
+char *pktan_conn_start(const pktan_report_output *output)
 {
     static const pktan_report_reader reader = {
         PKTAN_TAP_BIT(PKTAN_TAP_IP) | PKTAN_TAP_BIT(PKTAN_TAP_IPV6) | PKTAN_TAP_BIT(PKTAN_TAP_UDP),
         TRUE, conn_packet, conn_reset, conn_draw, conn_finish};
     conn_report *r = g_new0(conn_report, 1);
 
-    r->output = (pktan_report_output){args, out};
-    r->conn = pktan_conn_new_sharing(pktan_report_handshakes(args));
+    r->output = *output;
+    r->conn = pktan_conn_new_sharing(pktan_report_handshakes(output));
     pktan_conn_feed_init(&r->feed, r->conn);
-    pktan_report_listen(args, r, &reader);
+    pktan_report_listen(output, r, &reader);
+    return NULL;
 }

@@ -220,8 +220,7 @@ static void count_transport_conversation(dests_report *r, int tap, packet_info *
                        th->th_sport, th->th_dport, th->th_stream, hint);
 }
 
-static tap_packet_status dests_packet(void *report, int tap, packet_info *pinfo,
-                                      const void *data)
+static void dests_packet(void *report, int tap, packet_info *pinfo, const void *data)
 {
     dests_report *r = report;
 
@@ -235,7 +234,6 @@ static tap_packet_status dests_packet(void *report, int tap, packet_info *pinfo,
         count_transport_conversation(r, tap, pinfo, data);
     else
         count_ip_conversation(r, tap, pinfo, data);
-    return TAP_PACKET_REDRAW;
 }
 
 static void dests_reset(void *report)
@@ -253,7 +251,7 @@ static void dests_draw(void *report)
 
     count_waiting(r);
     pktan_dests_report_write(r->dests, &ctx);
-    fflush(ctx.out);
+    pktan_report_output_drawn(&r->output);
 }
 
 static void dests_finish(void *report)
@@ -269,7 +267,7 @@ static void dests_finish(void *report)
  * whose records hold each header's own ports and stream (pinfo holds only
  * the innermost ones, wrong for the outer header of a tunnel); the packets
  * view their streams. */
-void pktan_dests_start(pktan_args *args, FILE *out)
+char *pktan_dests_start(const pktan_report_output *output)
 {
     static const pktan_report_reader reader = {
         PKTAN_TAP_BIT(PKTAN_TAP_IP) | PKTAN_TAP_BIT(PKTAN_TAP_IPV6) |
@@ -277,7 +275,8 @@ void pktan_dests_start(pktan_args *args, FILE *out)
         FALSE, dests_packet, dests_reset, dests_draw, dests_finish};
     dests_report *r = g_new0(dests_report, 1);
 
-    r->output = (pktan_report_output){args, out};
-    r->dests = pktan_dests_new(args->view);
-    pktan_report_listen(args, r, &reader);
+    r->output = *output;
+    r->dests = pktan_dests_new(output->args->view);
+    pktan_report_listen(output, r, &reader);
+    return NULL;
 }

@@ -20,7 +20,7 @@ static void rtt_draw(void *tapdata)
     pktan_report_context ctx = pktan_report_output_context(&r->output);
 
     pktan_rtt_report_write(r->handshakes, &ctx);
-    fflush(ctx.out);
+    pktan_report_output_drawn(&r->output);
 }
 
 static void rtt_finish(void *tapdata)
@@ -31,12 +31,13 @@ static void rtt_finish(void *tapdata)
     g_free(r);
 }
 
-void pktan_rtt_start(pktan_args *args, FILE *out)
+char *pktan_rtt_start(const pktan_report_output *output)
 {
     static const pktan_report_reader reader = {0, FALSE, NULL, NULL, rtt_draw, rtt_finish};
     rtt_report *r = g_new0(rtt_report, 1);
 
-    r->output = (pktan_report_output){args, out};
-    r->handshakes = pktan_report_handshakes(args);
-    pktan_report_listen(args, r, &reader);
+    r->output = *output;
+    r->handshakes = pktan_report_handshakes(output);
+    pktan_report_listen(output, r, &reader);
+    return NULL;
 }

@@ -23,41 +23,43 @@ typedef struct {
     subscriber **readers;
 } listener;
 
-/* The listeners of one display filter. The first one registered also
- * resets and draws every subscriber. */
+/* The listeners of one display filter (and watcher). The first one
+ * registered also resets every subscriber; each draws them all, but only
+ * the first one a draw pass reaches since the last packet or reset: in a
+ * live capture Wireshark redraws only listeners that took a packet. */
 struct tap_set {
     char *filter;
+    const pktan_report_watcher *watcher;
     listener by_tap[PKTAN_REPORT_TAPS][2]; /* [tap][quoted] */
-    listener *anchor;
     guint live; /* registered listeners; the last one's finish frees the set */
+    gboolean drawn; /* nothing new since the last draw */
     GPtrArray *subscribers; /* of subscriber *, in subscription order */
     pktan_handshakes *handshakes; /* the reports' shared tracker, or NULL */
 };
 
-static GPtrArray *sets; /* of tap_set *, one per distinct filter */
+static GPtrArray *sets; /* of tap_set *, one per distinct filter and watcher */
 
 static tap_packet_status dispatch(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
                                   const void *data, tap_flags_t flags _U_)
 {
     const listener *l = tapdata;
-    tap_packet_status status = TAP_PACKET_DONT_REDRAW;
     gboolean completed;
 
-    if (l->handshakes && pktan_handshakes_add_tap(l->handshakes, data, pinfo, &completed) &&
-        completed)
-        status = TAP_PACKET_REDRAW;
+    l->set->drawn = FALSE;
+    if (l->handshakes)
+        pktan_handshakes_add_tap(l->handshakes, data, pinfo, &completed);
     for (guint i = 0; i < l->count; i++) {
         const subscriber *s = l->readers[i];
-        if (s->reader.packet(s->report, l->tap, pinfo, data) == TAP_PACKET_REDRAW)
-            status = TAP_PACKET_REDRAW;
+        s->reader.packet(s->report, l->tap, pinfo, data);
     }
-    return status;
+    return TAP_PACKET_REDRAW;
 }
 
 static void reset_all(void *tapdata)
 {
-    const tap_set *set = ((const listener *)tapdata)->set;
+    tap_set *set = ((const listener *)tapdata)->set;
 
+    set->drawn = FALSE;
     if (set->handshakes)
         pktan_handshakes_reset(set->handshakes);
     for (guint i = 0; i < set->subscribers->len; i++) {
@@ -68,10 +70,8 @@ static void reset_all(void *tapdata)
 }
 
 /* tshark draws its listeners newest first; so are the reports here. */
-static void draw_all(void *tapdata)
+static void draw_all(tap_set *set)
 {
-    const tap_set *set = ((const listener *)tapdata)->set;
-
     for (guint i = set->subscribers->len; i-- > 0;) {
         const subscriber *s = g_ptr_array_index(set->subscribers, i);
         if (s->reader.draw)
@@ -81,6 +81,16 @@ static void draw_all(void *tapdata)
 
 /* Wireshark frees listeners one by one (4.6's tshark at exit, in whichever
  * order): the last one frees the reports and the set. */
+static void draw_once(void *tapdata)
+{
+    tap_set *set = ((const listener *)tapdata)->set;
+
+    if (set->drawn)
+        return;
+    set->drawn = TRUE;
+    draw_all(set);
+}
+
 static void finish_one(void *tapdata)
 {
     listener *l = tapdata;
@@ -105,19 +115,27 @@ static void finish_one(void *tapdata)
     g_free(set);
 }
 
-static tap_set *set_for(const char *filter)
+static tap_set *find_set(const char *filter, const pktan_report_watcher *watcher)
 {
-    tap_set *set;
-
-    if (sets == NULL)
-        sets = g_ptr_array_new();
-    for (guint i = 0; i < sets->len; i++) {
-        set = g_ptr_array_index(sets, i);
-        if (g_strcmp0(set->filter, filter) == 0)
+    for (guint i = 0; sets && i < sets->len; i++) {
+        tap_set *set = g_ptr_array_index(sets, i);
+        if (set->watcher == watcher && g_strcmp0(set->filter, filter) == 0)
             return set;
     }
+    return NULL;
+}
+
+static tap_set *set_for(const pktan_report_output *output)
+{
+    tap_set *set = find_set(output->args->filter, output->watcher);
+
+    if (set)
+        return set;
+    if (sets == NULL)
+        sets = g_ptr_array_new();
     set = g_new0(tap_set, 1);
-    set->filter = g_strdup(filter);
+    set->filter = g_strdup(output->args->filter);
+    set->watcher = output->watcher;
     set->subscribers = g_ptr_array_new();
     for (int t = 0; t < PKTAN_REPORT_TAPS; t++)
         for (int q = 0; q < 2; q++)
@@ -131,31 +149,31 @@ static const char *tap_name(int tap)
     return tap == PKTAN_TAP_FRAME ? "frame" : pktan_tap_names[tap];
 }
 
-/* Registers l if it is not yet; the set's first listener is its anchor. */
+/* Registers l if it is not yet; the set's first listener resets it. The
+ * filter was compiled before, so Wireshark refuses a listener only when a
+ * tap is missing: a broken installation. */
 static void ensure_registered(listener *l, gboolean quoted, const pktan_args *args)
 {
     tap_set *set = l->set;
-    gboolean anchor = set->anchor == NULL;
     GString *error;
 
     if (l->registered)
         return;
     error = register_tap_listener(tap_name(l->tap), l, set->filter,
                                   quoted ? TL_REQUIRES_ERROR_PACKETS : TL_REQUIRES_NOTHING,
-                                  anchor ? reset_all : NULL, dispatch,
-                                  anchor ? draw_all : NULL, finish_one);
+                                  set->live == 0 ? reset_all : NULL, dispatch, draw_once,
+                                  finish_one);
     if (error)
         pktan_fail("-z %s: cannot listen on the %s tap: %s", pktan_report_cli(args->report),
                    tap_name(l->tap), error->str);
     l->registered = TRUE;
     set->live++;
-    if (anchor)
-        set->anchor = l;
 }
 
-void pktan_report_listen(const pktan_args *args, void *report, const pktan_report_reader *reader)
+void pktan_report_listen(const pktan_report_output *output, void *report,
+                         const pktan_report_reader *reader)
 {
-    tap_set *set = set_for(args->filter);
+    tap_set *set = set_for(output);
     subscriber *s = g_new(subscriber, 1);
 
     s->report = report;
@@ -169,19 +187,49 @@ void pktan_report_listen(const pktan_args *args, void *report, const pktan_repor
             continue;
         l->readers = g_renew(subscriber *, l->readers, l->count + 1);
         l->readers[l->count++] = s;
-        ensure_registered(l, quoted, args);
+        ensure_registered(l, quoted, output->args);
     }
 }
 
-pktan_handshakes *pktan_report_handshakes(const pktan_args *args)
+pktan_handshakes *pktan_report_handshakes(const pktan_report_output *output)
 {
-    tap_set *set = set_for(args->filter);
+    tap_set *set = set_for(output);
     listener *tcp = &set->by_tap[PKTAN_TAP_TCP][FALSE];
 
     if (set->handshakes == NULL) {
         set->handshakes = pktan_handshakes_new();
         tcp->handshakes = set->handshakes;
-        ensure_registered(tcp, FALSE, args);
+        ensure_registered(tcp, FALSE, output->args);
     }
     return set->handshakes;
+}
+
+void pktan_report_redraw(const pktan_report_watcher *watcher)
+{
+    for (guint i = 0; sets && i < sets->len; i++) {
+        tap_set *set = g_ptr_array_index(sets, i);
+        if (set->watcher == watcher) {
+            set->drawn = TRUE;
+            draw_all(set);
+        }
+    }
+}
+
+/* Removing the set's last listener frees it (finish_one), so the set is
+ * looked up again after each. */
+void pktan_report_unlisten(const pktan_report_watcher *watcher)
+{
+    for (guint i = 0; sets && i < sets->len;) {
+        tap_set *set = g_ptr_array_index(sets, i);
+        listener *l = NULL;
+
+        for (int t = 0; t < PKTAN_REPORT_TAPS && l == NULL; t++)
+            for (int q = 0; q < 2 && l == NULL; q++)
+                if (set->by_tap[t][q].registered)
+                    l = &set->by_tap[t][q];
+        if (set->watcher != watcher || l == NULL)
+            i++;
+        else
+            remove_tap_listener(l);
+    }
 }

@@ -15,6 +15,7 @@
 #include "dialog_taps.h"
 #include "handshake.h"
 #include "report_args.h"
+#include "reports.h"
 
 /* The taps, pktan_tap's four and the frame's, which Wireshark queues after
  * every other tap of the frame. */
@@ -24,8 +25,8 @@ enum { PKTAN_TAP_FRAME = PKTAN_TAP_COUNT, PKTAN_REPORT_TAPS };
 
 /* A tap record of one of the report's taps (data: the tap's record, NULL
  * for the frame). */
-typedef tap_packet_status (*pktan_report_packet_fn)(void *report, int tap, packet_info *pinfo,
-                                                    const void *data);
+typedef void (*pktan_report_packet_fn)(void *report, int tap, packet_info *pinfo,
+                                       const void *data);
 
 typedef struct {
     guint taps;           /* PKTAN_TAP_BIT of each tap read */
@@ -36,14 +37,23 @@ typedef struct {
     tap_finish_cb finish; /* when Wireshark frees the listeners: frees the report */
 } pktan_report_reader;
 
-/* Subscribes report to its taps with args->filter; a listener Wireshark
- * refuses ends the run through pktan_fail(). Reports are drawn in the
- * reverse of the order they subscribed, as separate listeners were. */
-void pktan_report_listen(const pktan_args *args, void *report, const pktan_report_reader *reader);
+/* Subscribes report to its taps with the output's display filter (already
+ * checked); a listener Wireshark refuses ends the run through pktan_fail().
+ * Reports are drawn in the reverse of the order they subscribed, as
+ * separate listeners were. */
+void pktan_report_listen(const pktan_report_output *output, void *report,
+                         const pktan_report_reader *reader);
 
-/* The handshake tracker of the reports with args->filter (rtt and conn
- * share it rather than each tracking every connection): fed each TCP
- * header before the tcp tap's readers, reset with them, freed after them. */
-pktan_handshakes *pktan_report_handshakes(const pktan_args *args);
+/* The handshake tracker of the reports with the output's filter and
+ * watcher (rtt and conn share it rather than each tracking every
+ * connection): fed each TCP header before the tcp tap's readers, reset
+ * with them, freed after them. */
+pktan_handshakes *pktan_report_handshakes(const pktan_report_output *output);
+
+/* Draws the watcher's reports now (after a retap, which draws nothing). */
+void pktan_report_redraw(const pktan_report_watcher *watcher);
+
+/* Removes the watcher's listeners; Wireshark's finish frees its reports. */
+void pktan_report_unlisten(const pktan_report_watcher *watcher);
 
 #endif

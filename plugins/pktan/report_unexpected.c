@@ -17,17 +17,15 @@ typedef struct {
     pktan_unexpected_feed feed;
 } unexpected_report;
 
-static tap_packet_status unexpected_packet(void *report, int tap, packet_info *pinfo,
-                                           const void *data)
+static void unexpected_packet(void *report, int tap, packet_info *pinfo, const void *data)
 {
     unexpected_report *r = report;
 
     if (tap != PKTAN_TAP_FRAME) {
         pktan_unexpected_feed_tap(&r->feed, (pktan_tap)tap, pinfo, data);
-        return TAP_PACKET_DONT_REDRAW;
+        return;
     }
     pktan_unexpected_feed_frame(&r->feed, r->tracker, pinfo);
-    return TAP_PACKET_REDRAW;
 }
 
 static void unexpected_reset(void *report)
@@ -44,7 +42,7 @@ static void unexpected_draw(void *report)
     pktan_report_context ctx = pktan_report_output_context(&r->output);
 
     pktan_unexpected_report_write(r->tracker, &ctx);
-    fflush(ctx.out);
+    pktan_report_output_drawn(&r->output);
 }
 
 static void unexpected_finish(void *report)
@@ -56,7 +54,7 @@ static void unexpected_finish(void *report)
     g_free(r);
 }
 
-void pktan_unexpected_start(pktan_args *args, FILE *out)
+char *pktan_unexpected_start(const pktan_report_output *output)
 {
     static const pktan_report_reader reader = {
         PKTAN_TAP_BIT(PKTAN_TAP_IP) | PKTAN_TAP_BIT(PKTAN_TAP_IPV6) |
@@ -64,13 +62,14 @@ void pktan_unexpected_start(pktan_args *args, FILE *out)
             PKTAN_TAP_BIT(PKTAN_TAP_FRAME),
         FALSE, unexpected_packet, unexpected_reset, unexpected_draw, unexpected_finish};
     char *error = NULL;
-    pktan_policy *policy = pktan_policy_from_prefs(args->allowlist_path, &error);
+    pktan_policy *policy = pktan_policy_from_prefs(output->args->allowlist_path, &error);
     unexpected_report *r;
 
     if (policy == NULL)
-        pktan_fail("-z %s: %s", pktan_report_cli(args->report), error);
+        return error;
     r = g_new0(unexpected_report, 1);
-    r->output = (pktan_report_output){args, out};
+    r->output = *output;
     r->tracker = pktan_unexpected_new(policy);
-    pktan_report_listen(args, r, &reader);
+    pktan_report_listen(output, r, &reader);
+    return NULL;
 }

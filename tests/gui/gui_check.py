@@ -21,6 +21,7 @@ Screenshots are for a person to look at; the test asserts that the GUI
 process mapped pktan.so from the user's plugin folder (/proc/PID/maps) and
 that each dialog's window appeared."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,7 +35,8 @@ from stats_tree_text import parse_tree_text  # noqa: E402
 from wireshark_user import WiresharkUser, env_setting  # noqa: E402
 
 
-# The Statistics > PktAn entries, in the order the menu shows them.
+# The Statistics > PktAn entries, in the order the menu shows them; the
+# Tools > PktAn ones are the same with " (live)".
 PKTAN_DIALOGS = sorted(["Connection Outcomes", "Destinations and Ports", "Handshake RTT",
                         "Unexpected Protocols"])
 
@@ -152,6 +154,25 @@ class GuiSession(unittest.TestCase):
         wait_for(lambda: self.desktop.windows(title), 30, f"the {title} dialog")
         time.sleep(2)
 
+    def open_live_window(self, title):
+        """Tools > PktAn > title (live), by keyboard: PktAn is the last entry
+        of the Tools menu, its items are sorted."""
+        main = self.main_window()
+        steps = ["Down"] * PKTAN_DIALOGS.index(title)
+        self.desktop.key(main, "alt+t", "Up", "Right", *steps, "Return")
+        name = f"{title} (live)"
+        return wait_for(lambda: self.desktop.windows(re.escape(name)), 30,
+                        f"the {name} window")[0]
+
+    def window_text(self, window):
+        self.desktop.x("xdotool", "windowactivate", "--sync", window)
+        self.desktop.x("xdotool", "mousemove", "--window", window, "150", "120", "click", "1")
+        time.sleep(0.3)
+        for key in ("ctrl+a", "ctrl+c"):
+            self.desktop.x("xdotool", "key", key)
+            time.sleep(0.3)
+        return self.desktop.x("xclip", "-o", "-selection", "clipboard").stdout
+
     def apply_display_filter(self, text):
         """Types a display filter into the main window once the file is read."""
         main = self.main_window()
@@ -202,6 +223,36 @@ class GuiLoadsPlugins(GuiSession):
     def test_handshake_rtt_dialog(self):
         self.open_pktan_dialog("Handshake RTT")
         self.save_screenshot("gui-rtt-dialog.png")
+
+
+class LiveWindowsOnAFile(GuiSession):
+    """Each Tools > PktAn > REPORT (live) window on a recorded capture shows
+    what tshark -z pktan,REPORT prints for it; each is closed (which
+    removes its listeners) before the next opens."""
+    CAPTURE = "bittorrent-v4-d5-client.pcap"
+    CLI = {"Connection Outcomes": "conn", "Destinations and Ports": "dests",
+           "Handshake RTT": "rtt", "Unexpected Protocols": "unexpected"}
+
+    def tshark_report(self, report):
+        proc = self.user.run(["tshark", "-r", self.capture, "-q", "-z", f"pktan,{report}"])
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        return proc.stdout
+
+    def test_windows_show_the_cli_reports(self):
+        self.main_window()
+        time.sleep(3)
+        for title in PKTAN_DIALOGS:
+            expected = [line.rstrip() for line in self.tshark_report(self.CLI[title]).splitlines()]
+            window = self.open_live_window(title)
+            shown = wait_for(lambda: [line.rstrip() for line in
+                                      self.window_text(window).splitlines()] == expected and
+                             expected, 20, f"the {title} (live) window to show the report")
+            self.assertTrue(any(line.startswith(f"PktAn {title}") for line in shown), shown)
+            self.desktop.x("xdotool", "windowactivate", "--sync", window)
+            self.desktop.x("xdotool", "key", "Escape")
+            wait_for(lambda: not self.desktop.windows(re.escape(f"{title} (live)")), 20,
+                     f"the {title} (live) window to close")
+        self.assertIsNone(self.gui.poll(), "wireshark stopped")
 
 
 class FailedConnections(GuiSession):
@@ -264,15 +315,10 @@ class UnexpectedWithTrackerAllowed(UnexpectedProtocols):
                 self.assertNotEqual(a.read(), b.read())
 
 
-class LiveCaptureDialog(GuiSession):
-    """Wireshark capturing on a veth (tests/lib/live_network.py) with
-    Statistics > PktAn > Handshake RTT open. Wireshark's statistics-tree
-    dialogs fill themselves when opened and when Apply is pressed, then let
-    go of their tap (ui/qt/stats_tree_dialog.cpp, fillTree), so during a
-    capture they show what was captured by their last Apply. The dialog is
-    read through its Copy (the tree as text, on the clipboard) after 2 and
-    then 3 more HTTP connections, each time after Apply, while the capture
-    goes on."""
+class LiveCapture(GuiSession):
+    """Wireshark capturing on a veth (tests/lib/live_network.py), its tap
+    update timer at 1 s rather than 3."""
+    TAG = "gui"
 
     def setUp(self):
         reason = why_not_here()
@@ -284,9 +330,10 @@ class LiveCaptureDialog(GuiSession):
         super().setUp()
 
     def gui_command(self, gui_env):
-        self.net = LiveNetwork(self.user, "gui")
+        self.net = LiveNetwork(self.user, self.TAG)
         self.net.start()
-        return self.net.as_capturer(["wireshark", "-i", self.net.client_if, "-k"], gui_env)
+        return self.net.as_capturer(["wireshark", "-o", "statistics.update_interval:1000",
+                                     "-i", self.net.client_if, "-k"], gui_env)
 
     def main_window_title(self):
         return self.net.client_if
@@ -299,6 +346,16 @@ class LiveCaptureDialog(GuiSession):
                 subprocess.run(["pkill", "-u", self.user.account, "-x", "dumpcap"])
             if self.net:
                 self.net.stop()
+
+
+class LiveCaptureDialog(LiveCapture):
+    """The capture with Statistics > PktAn > Handshake RTT open. Wireshark's statistics-tree
+    dialogs fill themselves when opened and when Apply is pressed, then let
+    go of their tap (ui/qt/stats_tree_dialog.cpp, fillTree), so during a
+    capture they show what was captured by their last Apply. The dialog is
+    read through its Copy (the tree as text, on the clipboard) after 2 and
+    then 3 more HTTP connections, each time after Apply, while the capture
+    goes on."""
 
     def dialog_counts(self, dialog):
         """The dialog's tree as its Copy puts it on the clipboard: the
@@ -336,6 +393,35 @@ class LiveCaptureDialog(GuiSession):
             self.save_screenshot(f"gui-live-rtt-{round_no}.png")
             self.assertEqual(self.handshakes(counts), made,
                              f"after {made} connections the dialog showed:\n{text}")
+        self.assertIsNone(self.gui.poll(), "wireshark stopped")
+
+
+class LiveReportWindow(LiveCapture):
+    """The capture with Tools > PktAn > Handshake RTT
+    (live) open: the -z report's text in a window that stays subscribed to
+    its taps, so Wireshark's tap update timer redraws it as packets arrive.
+    Nothing is pressed in it: it is read (click in the text, select all,
+    copy) after 2 and then 3 more HTTP connections and must count them
+    (docs/gui-live-window-1.png, -2.png)."""
+
+    TAG = "glw"
+
+    def test_rtt_window_follows_the_capture(self):
+        self.main_window()
+        time.sleep(3)
+        window = self.open_live_window("Handshake RTT")
+        made = 0
+        for round_no, connections in ((1, 2), (2, 3)):
+            made += len(self.net.http_gets(connections))
+            expected = f"{made} handshakes, 0 incomplete"
+            deadline = time.monotonic() + 20
+            while True:
+                text = self.window_text(window)
+                if expected in text or time.monotonic() > deadline:
+                    break
+                time.sleep(1)
+            self.save_screenshot(f"gui-live-window-{round_no}.png")
+            self.assertIn(expected, text, f"after {made} connections the window showed:\n{text}")
         self.assertIsNone(self.gui.poll(), "wireshark stopped")
 
 
