@@ -93,8 +93,9 @@ static void add_destination_rows(const conn_table *t, const pktan_report_context
                                  pktan_text_table *table)
 {
     const pktan_namer *n = ctx->namer;
+    guint kept = pktan_text_table_rows_kept(table, t->destinations->len);
 
-    for (guint i = 0; i < t->destinations->len; i++) {
+    for (guint i = 0; i < kept; i++) {
         const pktan_destination *d = g_ptr_array_index(t->destinations, i);
         char addr[PKTAN_ADDR_STRLEN], port[8], attempts[12], failed[12];
         const char *service = n->service(d->key.transport, d->key.port, n->ctx);
@@ -113,7 +114,9 @@ static void add_destination_rows(const conn_table *t, const pktan_report_context
 
 static void add_failed_rows(const conn_table *t, pktan_text_table *table)
 {
-    for (guint i = 0; i < t->failed->len; i++) {
+    guint kept = pktan_text_table_rows_kept(table, t->failed->len);
+
+    for (guint i = 0; i < kept; i++) {
         const pktan_attempt *a = &g_array_index(t->failed, pktan_attempt, i);
         char stream[12], client[PKTAN_ENDPOINT_STRLEN], server[PKTAN_ENDPOINT_STRLEN];
         char syns[8], first[12], decisive[12], detail[160];

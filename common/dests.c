@@ -248,7 +248,7 @@ static void free_group(gpointer p)
     g_free(g);
 }
 
-pktan_dests_table *pktan_dests_table_build(pktan_dests *d, pktan_sort sort)
+pktan_dests_table *pktan_dests_table_build(pktan_dests *d, pktan_sort sort, guint sorted_groups)
 {
     pktan_dests_table *t = g_new0(pktan_dests_table, 1);
     GHashTable *by_addr = g_hash_table_new(pktan_addr_hash, pktan_addr_key_equal);
@@ -281,11 +281,13 @@ pktan_dests_table *pktan_dests_table_build(pktan_dests *d, pktan_sort sort)
     }
     g_hash_table_destroy(by_addr);
 
-    for (guint i = 0; i < t->groups->len; i++) {
+    g_ptr_array_sort_with_data(t->groups, cmp_groups, GINT_TO_POINTER(sort));
+    if (sorted_groups == 0 || sorted_groups > t->groups->len)
+        sorted_groups = t->groups->len;
+    for (guint i = 0; i < sorted_groups; i++) {
         pktan_dest_group *g = g_ptr_array_index(t->groups, i);
         g_ptr_array_sort_with_data(g->ports, cmp_port_rows, GINT_TO_POINTER(sort));
     }
-    g_ptr_array_sort_with_data(t->groups, cmp_groups, GINT_TO_POINTER(sort));
     return t;
 }
 

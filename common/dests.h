@@ -84,7 +84,7 @@ void pktan_dests_conversation_hint(pktan_conversation_ref ref, pktan_server_hint
 /* One destination address with its transport/port rows. */
 typedef struct {
     pktan_dest_row total;  /* key.addr set; ip_proto/port zero */
-    GPtrArray *ports;      /* of const pktan_dest_row *, sorted */
+    GPtrArray *ports;      /* of const pktan_dest_row *, sorted (see below) */
 } pktan_dest_group;
 
 typedef struct {
@@ -94,9 +94,11 @@ typedef struct {
 } pktan_dests_table;
 
 /* Builds the sorted table (sort: PKTAN_SORT_BYTES or packets otherwise;
- * ties by address, transport, port). Rows point into dests: free the table
- * before dests changes. */
-pktan_dests_table *pktan_dests_table_build(pktan_dests *dests, pktan_sort sort);
+ * ties by address, transport, port). Ports are sorted in the first
+ * sorted_groups groups only (0: in all), those a report prints. Rows point
+ * into dests: free the table before dests changes. */
+pktan_dests_table *pktan_dests_table_build(pktan_dests *dests, pktan_sort sort,
+                                           guint sorted_groups);
 void pktan_dests_table_free(pktan_dests_table *table);
 
 #endif

@@ -227,7 +227,9 @@ static void write_json(const pktan_dests_table *table, const pktan_report_contex
 
 void pktan_dests_report_write(pktan_dests *dests, const pktan_report_context *ctx)
 {
-    pktan_dests_table *table = pktan_dests_table_build(dests, ctx->args->sort);
+    /* Only text stops at top=; CSV and JSON list every port. */
+    pktan_dests_table *table = pktan_dests_table_build(
+        dests, ctx->args->sort, ctx->args->format == PKTAN_FORMAT_TEXT ? ctx->args->top : 0);
 
     switch (ctx->args->format) {
     case PKTAN_FORMAT_CSV:

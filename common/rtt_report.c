@@ -52,7 +52,29 @@ static int slowest_first(const void *pa, const void *pb)
     return (a->stream > b->stream) - (a->stream < b->stream);
 }
 
-static void sort_slowest_first(GPtrArray *complete)
+/* Moves the wanted slowest entries, in order, to the front of e, the rest
+ * after them in no order: one pass that mostly compares with the last one
+ * kept, where a full sort of every handshake would cost n log n. */
+static void select_slowest(slow_entry *e, guint n, guint wanted)
+{
+    guint kept = 0;
+
+    for (guint i = 0; i < n; i++) {
+        slow_entry x = e[i];
+        guint j;
+
+        if (kept == wanted && slowest_first(&x, &e[kept - 1]) >= 0)
+            continue;
+        j = kept < wanted ? kept++ : kept - 1;
+        e[i] = e[j]; /* what it displaces, or itself */
+        for (; j > 0 && slowest_first(&x, &e[j - 1]) < 0; j--)
+            e[j] = e[j - 1];
+        e[j] = x;
+    }
+}
+
+/* wanted: how many the report prints (0: all of them, sorted). */
+static void sort_slowest_first(GPtrArray *complete, guint wanted)
 {
     slow_entry *entries = g_new(slow_entry, complete->len ? complete->len : 1);
 
@@ -60,7 +82,10 @@ static void sort_slowest_first(GPtrArray *complete)
         const pktan_handshake *h = g_ptr_array_index(complete, i);
         entries[i] = (slow_entry){pktan_handshake_irtt(h), h->stream, h};
     }
-    qsort(entries, complete->len, sizeof *entries, slowest_first);
+    if (wanted == 0 || wanted >= complete->len)
+        qsort(entries, complete->len, sizeof *entries, slowest_first);
+    else
+        select_slowest(entries, complete->len, wanted);
     for (guint i = 0; i < complete->len; i++)
         g_ptr_array_index(complete, i) = (gpointer)entries[i].handshake;
     g_free(entries);
@@ -89,7 +114,8 @@ static void stats_of(const GPtrArray *complete, pktan_ns (*measure)(const pktan_
     g_free(values);
 }
 
-static void build(const pktan_handshakes *hs, pktan_sort sort, rtt_table *t)
+/* slowest: how many slowest handshakes are printed (0: all). */
+static void build(const pktan_handshakes *hs, pktan_sort sort, guint slowest, rtt_table *t)
 {
     memset(t, 0, sizeof *t);
     t->complete = g_ptr_array_new();
@@ -131,7 +157,7 @@ static void build(const pktan_handshakes *hs, pktan_sort sort, rtt_table *t)
     stats_of(t->complete, pktan_handshake_irtt, &t->irtt);
     stats_of(t->complete, pktan_handshake_syn_synack, &t->syn_synack);
     stats_of(t->complete, pktan_handshake_synack_ack, &t->synack_ack);
-    sort_slowest_first(t->complete);
+    sort_slowest_first(t->complete, slowest);
 }
 
 static void release(rtt_table *t)
@@ -205,12 +231,14 @@ static void write_text(const rtt_table *t, const pktan_report_context *ctx)
     pktan_text_table *slow = pktan_text_table_new("Slowest handshakes (frame numbers)",
                                                   G_N_ELEMENTS(slow_columns), slow_columns, a->top);
     const char *where = capture_point(t);
+    guint kept;
 
     add_stats_row(summary, "iRTT (SYN to ACK)", &t->irtt);
     add_stats_row(summary, "SYN to SYN/ACK", &t->syn_synack);
     add_stats_row(summary, "SYN/ACK to ACK", &t->synack_ack);
 
-    for (guint i = 0; i < t->servers->len; i++) {
+    kept = pktan_text_table_rows_kept(servers, t->servers->len);
+    for (guint i = 0; i < kept; i++) {
         const server_row *r = g_ptr_array_index(t->servers, i);
         char addr[PKTAN_ADDR_STRLEN], port[8], count[16], b[5][PKTAN_TIME_STRLEN];
         const char *service = n->service(PKTAN_IPPROTO_TCP, r->key.port, n->ctx);
@@ -221,7 +249,8 @@ static void write_text(const rtt_table *t, const pktan_report_context *ctx)
         g_snprintf(count, sizeof count, "%u", r->irtt.count);
         pktan_text_table_add_row(servers, cells);
     }
-    for (guint i = 0; i < t->complete->len && (a->top == 0 || i < a->top); i++) {
+    kept = pktan_text_table_rows_kept(slow, t->complete->len);
+    for (guint i = 0; i < kept; i++) {
         const pktan_handshake *h = g_ptr_array_index(t->complete, i);
         char stream[12], client[PKTAN_ENDPOINT_STRLEN], server[PKTAN_ENDPOINT_STRLEN];
         char f[3][12], retx[8];
@@ -240,8 +269,6 @@ static void write_text(const rtt_table *t, const pktan_report_context *ctx)
         g_snprintf(retx, sizeof retx, "%u", h->syn_count - 1u);
         pktan_text_table_add_row(slow, cells);
     }
-    if (a->top && t->complete->len > a->top)
-        pktan_text_table_add_omitted(slow, t->complete->len - a->top);
 
     pktan_text_report_begin(ctx->out, "PktAn Handshake RTT", a->filter);
     fprintf(ctx->out, "%u handshakes, %u incomplete (SYN seen, no final ACK), "
@@ -370,7 +397,8 @@ void pktan_rtt_report_write(const pktan_handshakes *hs, const pktan_report_conte
 {
     rtt_table t;
 
-    build(hs, ctx->args->sort, &t);
+    /* Only text stops at top=; CSV and JSON list every handshake. */
+    build(hs, ctx->args->sort, ctx->args->format == PKTAN_FORMAT_TEXT ? ctx->args->top : 0, &t);
     switch (ctx->args->format) {
     case PKTAN_FORMAT_CSV:
         write_csv(&t, ctx);

@@ -55,6 +55,17 @@ void pktan_text_table_add_row(pktan_text_table *table, const char *const *cells)
     g_ptr_array_add(table->rows, row);
 }
 
+guint pktan_text_table_rows_kept(pktan_text_table *table, guint n)
+{
+    guint room = table->limit == 0                  ? n
+                 : table->rows->len < table->limit ? table->limit - table->rows->len
+                                                    : 0;
+    guint kept = MIN(n, room);
+
+    table->omitted += n - kept;
+    return kept;
+}
+
 void pktan_text_table_add_omitted(pktan_text_table *table, guint64 n)
 {
     table->omitted += n;

@@ -29,6 +29,10 @@ void pktan_text_table_add_row(pktan_text_table *table, const char *const *cells)
 /* Counts n more rows in the "not shown" line without building them. */
 void pktan_text_table_add_omitted(pktan_text_table *table, guint64 n);
 
+/* Of n rows about to be added, how many the table keeps; the rest are
+ * counted as not shown, so that only printed rows are built. */
+guint pktan_text_table_rows_kept(pktan_text_table *table, guint n);
+
 void pktan_text_table_write(const pktan_text_table *table, FILE *out);
 
 /* The frame around one report: title and the display filter in use. */

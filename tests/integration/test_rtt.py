@@ -368,6 +368,11 @@ class Options(unittest.TestCase):
         more = by_count["summary"]["handshakes"] - 5
         self.assertIn(f"... {more} more rows not shown", text)
         self.assertIn(f"{by_count['summary']['handshakes']} handshakes", text)
+        # The text picks its 5 slowest without sorting them all: the same
+        # 5, in the same order, as the whole list JSON gives.
+        slowest = text.split("Slowest handshakes (frame numbers)\n", 1)[1].splitlines()[2:7]
+        self.assertEqual([int(row.split()[0]) for row in slowest],
+                         [c["stream"] for c in by_count["connections"][:5]])
 
         rows = list(csv.DictReader(io.StringIO(
             user.tshark("-r", path, "-q", "-z", "pktan,rtt,format=csv").stdout)))

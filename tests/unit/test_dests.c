@@ -37,7 +37,7 @@ static void test_packets_view(void)
     for (int i = 0; i < 4; i++)
         pktan_dests_add_packet(d, &ping, 60, 10 + i);
 
-    t = pktan_dests_table_build(d, PKTAN_SORT_PACKETS);
+    t = pktan_dests_table_build(d, PKTAN_SORT_PACKETS, 0);
     g_assert_cmpuint(t->packets, ==, 7);
     g_assert_cmpuint(t->bytes, ==, 100 + 1500 + 80 + 240);
     g_assert_cmpuint(t->groups->len, ==, 2);
@@ -53,15 +53,44 @@ static void test_packets_view(void)
     pktan_dests_table_free(t);
 
     /* By bytes: 10.0.0.2 (1680) before the IPv6 host (240). */
-    t = pktan_dests_table_build(d, PKTAN_SORT_BYTES);
+    t = pktan_dests_table_build(d, PKTAN_SORT_BYTES, 0);
     g_assert_cmpuint(group(t, 0)->total.bytes, ==, 1680);
     pktan_dests_table_free(t);
 
     pktan_dests_reset(d);
-    t = pktan_dests_table_build(d, PKTAN_SORT_PACKETS);
+    t = pktan_dests_table_build(d, PKTAN_SORT_PACKETS, 0);
     g_assert_cmpuint(t->groups->len, ==, 0);
     g_assert_cmpuint(t->packets, ==, 0);
     pktan_dests_table_free(t);
+    pktan_dests_free(d);
+}
+
+/* Ports are sorted in the groups a text report prints (its top=), and in
+ * the same order as when every group is sorted. */
+static void test_sorted_groups(void)
+{
+    pktan_dests *d = pktan_dests_new(PKTAN_VIEW_PACKETS);
+    const guint16 ports[] = {22, 443, 80, 53};
+    pktan_dests_table *all, *first;
+
+    for (guint p = 0; p < G_N_ELEMENTS(ports); p++) {
+        pktan_dest_key busy = key("10.0.0.2", 6, TRUE, ports[p]);
+        pktan_dest_key quiet = key("10.0.0.3", 6, TRUE, ports[p]);
+        for (guint n = 0; n <= p; n++)
+            pktan_dests_add_packet(d, &busy, 100, n);
+        pktan_dests_add_packet(d, &quiet, 100, p);
+    }
+    all = pktan_dests_table_build(d, PKTAN_SORT_PACKETS, 0);
+    first = pktan_dests_table_build(d, PKTAN_SORT_PACKETS, 1);
+    g_assert_cmpuint(first->groups->len, ==, 2);
+    g_assert_cmpuint(group(first, 0)->total.packets, ==, 10);
+    for (guint p = 0; p < G_N_ELEMENTS(ports); p++)
+        g_assert_true(port_row(group(first, 0), p) == port_row(group(all, 0), p));
+    /* by packets: 53 (4), 80 (3), 443 (2), 22 (1) */
+    g_assert_cmpuint(port_row(group(first, 0), 0)->key.port, ==, 53);
+    g_assert_cmpuint(port_row(group(first, 0), 3)->key.port, ==, 22);
+    pktan_dests_table_free(all);
+    pktan_dests_table_free(first);
     pktan_dests_free(d);
 }
 
@@ -77,7 +106,7 @@ static pktan_conversation_ref conv_packet(pktan_dests *d, const char *src, guint
 static void assert_single_server(pktan_dests *d, const char *addr, guint16 port,
                                  guint64 packets, guint64 conversations)
 {
-    pktan_dests_table *t = pktan_dests_table_build(d, PKTAN_SORT_PACKETS);
+    pktan_dests_table *t = pktan_dests_table_build(d, PKTAN_SORT_PACKETS, 0);
     char buf[PKTAN_ADDR_STRLEN];
 
     g_assert_cmpuint(t->groups->len, ==, 1);
@@ -170,8 +199,8 @@ static void test_stream_packets(void)
                                   60);
     pktan_dests_add_packet(hashed, &server, 70, 60);
 
-    a = pktan_dests_table_build(by_stream, PKTAN_SORT_PACKETS);
-    b = pktan_dests_table_build(hashed, PKTAN_SORT_PACKETS);
+    a = pktan_dests_table_build(by_stream, PKTAN_SORT_PACKETS, 0);
+    b = pktan_dests_table_build(hashed, PKTAN_SORT_PACKETS, 0);
     g_assert_cmpuint(a->packets, ==, 14);
     g_assert_cmpuint(a->groups->len, ==, b->groups->len);
     for (guint i = 0; i < a->groups->len; i++) {
@@ -195,6 +224,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/dests/packets_view", test_packets_view);
     g_test_add_func("/dests/stream_packets", test_stream_packets);
+    g_test_add_func("/dests/sorted_groups", test_sorted_groups);
     g_test_add_func("/dests/server_from_syn", test_server_from_syn);
     g_test_add_func("/dests/server_without_handshake", test_server_without_handshake);
     g_test_add_func("/dests/reused_ports_are_two_conversations",

@@ -110,8 +110,11 @@ static void test_text_limit_and_empty(void)
     capture_stream c;
     pktan_text_table *t = pktan_text_table_new("Top", 3, server_columns, 2);
 
-    for (int i = 0; i < 5; i++)
-        pktan_text_table_add_row(t, row);
+    /* rows_kept: one of 2 fits, the other and 2 more are counted. */
+    pktan_text_table_add_row(t, row);
+    g_assert_cmpuint(pktan_text_table_rows_kept(t, 2), ==, 1);
+    pktan_text_table_add_row(t, row);
+    g_assert_cmpuint(pktan_text_table_rows_kept(t, 2), ==, 0);
     capture_open(&c);
     pktan_text_table_write(t, c.file);
     g_assert_cmpstr(capture_close(&c), ==,
@@ -125,6 +128,7 @@ static void test_text_limit_and_empty(void)
     pktan_text_table_free(t);
 
     t = pktan_text_table_new("Nothing", 3, server_columns, 0);
+    g_assert_cmpuint(pktan_text_table_rows_kept(t, 7), ==, 7);
     capture_open(&c);
     pktan_text_table_write(t, c.file);
     g_assert_cmpstr(capture_close(&c), ==,
