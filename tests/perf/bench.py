@@ -16,7 +16,8 @@ reports together in one tshark, and Wireshark's own `-z io,phs`,
 exists (detected by running it on an empty capture; --unexpected yes|no
 overrides). Runs of the cheap commands are interleaved round-robin,
 --repeat times, each round starting one command later; the table gives
-the medians, and the median of each round's ratio to that round's floor.
+the medians, the median of each round's ratio to that round's floor, and
+each command's fastest run against the floor's fastest.
 
 --scaling N1,N2,...: also measures the floor and all pktan reports together
 on a capture of each size (generated one at a time, deleted after) and
@@ -163,10 +164,14 @@ def table(args, packets, samples, commands, together, slow, tshark_version):
              f"{args.repeat} interleaved rounds{' (1 run of dests,tree)' if slow else ''}; "
              f"tshark {tshark_version}, {os.cpu_count()} cores. Wall and RSS: medians. "
              "vs floor: the median of each round's ratio to that round's floor run; "
-             "the range is the lowest and highest of those ratios.",
+             "the range is the lowest and highest of those ratios. Fastest: each command's "
+             "fastest run against the floor's fastest (what other load on the machine "
+             "only ever adds to is least in the fastest run).",
              "",
-             "| command | wall (s) | vs floor | range | peak RSS (MiB) | vs floor |",
-             "|---|---:|---:|---:|---:|---:|"]
+             "| command | wall (s) | vs floor | range | fastest (s) | vs floor | "
+             "peak RSS (MiB) | vs floor |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    floor_fastest = min(s[0] for s in samples[FLOOR[0]])
     for name, _ in commands:
         wall, rss = median(samples[name], 0), median(samples[name], 1)
         if len(samples[name]) == len(samples[FLOOR[0]]):
@@ -177,7 +182,9 @@ def table(args, packets, samples, commands, together, slow, tshark_version):
         else:  # measured once: against the floor's median
             wall_cell, range_cell = f"{wall / floor_wall - 1:+.1%}", ""
             rss_cell = f"{rss / floor_rss - 1:+.1%}"
+        fastest = min(s[0] for s in samples[name])
         lines.append(f"| `{name}` | {wall:.2f} | {wall_cell} | {range_cell} "
+                     f"| {fastest:.2f} | {fastest / floor_fastest - 1:+.1%} "
                      f"| {rss:.0f} | {rss_cell} |")
     rss_all = median(samples[together[0]], 1)
     lines += ["", f"All pktan reports together: peak RSS {rss_all / floor_rss - 1:+.1%} of the "
