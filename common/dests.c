@@ -21,9 +21,10 @@ typedef struct {
 } conversation;
 
 /* packets view: the row each end of a TCP or UDP stream receives into,
- * by 2 x stream + end; 0: none yet. */
+ * by 2 x stream + end; NULL: none yet. The row's address rather than its
+ * index, as stream_map holds records: one load fewer per packet. */
 typedef struct {
-    guint32 *row_plus_one;
+    pktan_dest_row **row;
     guint32 len;
 } stream_rows;
 
@@ -62,7 +63,7 @@ pktan_dests *pktan_dests_new(pktan_dests_view view)
 static void forget_stream_rows(pktan_dests *d)
 {
     for (int i = 0; i < PKTAN_STREAMS_NONE; i++) {
-        g_free(d->by_stream[i].row_plus_one);
+        g_free(d->by_stream[i].row);
         d->by_stream[i] = (stream_rows){NULL, 0};
     }
 }
@@ -117,14 +118,13 @@ void pktan_dests_add_packet(pktan_dests *d, const pktan_dest_key *key,
 
 /* The row stream_end names, if it is key's: a display filter or a capture
  * Wireshark numbered oddly must not count a packet at another row. */
-static pktan_dest_row *stream_row(const pktan_dests *d, const stream_rows *s, guint32 end,
-                                  const pktan_dest_key *key)
+static pktan_dest_row *stream_row(const stream_rows *s, guint32 end, const pktan_dest_key *key)
 {
     pktan_dest_row *row;
 
-    if (end >= s->len || s->row_plus_one[end] == 0)
+    if (end >= s->len || s->row[end] == NULL)
         return NULL;
-    row = pktan_record_map_nth(d->rows, s->row_plus_one[end] - 1);
+    row = s->row[end];
     return memcmp(&row->key, key, sizeof *key) == 0 ? row : NULL;
 }
 
@@ -134,21 +134,19 @@ void pktan_dests_add_stream_packet(pktan_dests *d, const pktan_dest_key *key,
 {
     stream_rows *s = &d->by_stream[streams];
     guint64 end = (guint64)stream * 2 + (to_lower_end ? 1 : 0);
-    pktan_dest_row *row = end <= G_MAXUINT32 ? stream_row(d, s, (guint32)end, key) : NULL;
+    pktan_dest_row *row = end <= G_MAXUINT32 ? stream_row(s, (guint32)end, key) : NULL;
     gboolean created;
-    guint index;
 
     if (row == NULL) {
-        index = pktan_record_map_get_index(d->rows, key, &created);
-        row = pktan_record_map_nth(d->rows, index);
+        row = pktan_record_map_get(d->rows, key, &created);
         if (created)
             row->first = row->last = when;
-        s->row_plus_one = pktan_stream_array_reach(
-            s->row_plus_one, &s->len, sizeof(guint32), (guint32)MIN(end, G_MAXUINT32),
+        s->row = pktan_stream_array_reach(
+            s->row, &s->len, sizeof(pktan_dest_row *), (guint32)MIN(end, G_MAXUINT32),
             (guint64)pktan_record_map_size(d->rows) * STREAM_ENDS_PER_ROW + STREAM_ENDS_START,
             STREAM_ENDS_START);
         if (end < s->len)
-            s->row_plus_one[end] = index + 1;
+            s->row[end] = row;
     }
     count(row, bytes, when);
 }

@@ -20,7 +20,9 @@ struct pktan_record_map {
     guint32 slot_mask;
     guint count;
     guint indexed; /* records with a slot: not those of append */
-    GPtrArray *chunks; /* of CHUNK_RECORDS records each */
+    guint8 **chunks; /* of CHUNK_RECORDS records each; a plain array, not a
+                      * GPtrArray: record i is one load fewer away */
+    guint n_chunks;
 };
 
 pktan_record_map *pktan_record_map_new(gsize key_size, gsize record_size)
@@ -32,7 +34,6 @@ pktan_record_map *pktan_record_map_new(gsize key_size, gsize record_size)
     m->record_size = record_size;
     m->slots = g_new0(slot, INITIAL_SLOTS);
     m->slot_mask = INITIAL_SLOTS - 1;
-    m->chunks = g_ptr_array_new_with_free_func(g_free);
     return m;
 }
 
@@ -40,15 +41,18 @@ void pktan_record_map_free(pktan_record_map *m)
 {
     if (m == NULL)
         return;
+    pktan_record_map_clear(m);
     g_free(m->slots);
-    g_ptr_array_free(m->chunks, TRUE);
+    g_free(m->chunks);
     g_free(m);
 }
 
 void pktan_record_map_clear(pktan_record_map *m)
 {
     memset(m->slots, 0, (m->slot_mask + 1) * sizeof(slot));
-    g_ptr_array_set_size(m->chunks, 0);
+    for (guint i = 0; i < m->n_chunks; i++)
+        g_free(m->chunks[i]);
+    m->n_chunks = 0;
     m->count = 0;
     m->indexed = 0;
 }
@@ -60,8 +64,7 @@ guint pktan_record_map_size(const pktan_record_map *m)
 
 void *pktan_record_map_nth(const pktan_record_map *m, guint i)
 {
-    guint8 *chunk = g_ptr_array_index(m->chunks, i >> CHUNK_BITS);
-    return chunk + (gsize)(i & (CHUNK_RECORDS - 1)) * m->record_size;
+    return m->chunks[i >> CHUNK_BITS] + (gsize)(i & (CHUNK_RECORDS - 1)) * m->record_size;
 }
 
 /* Index of key's slot: its own, or the empty one where it belongs. */
@@ -117,8 +120,10 @@ static guint8 *new_record(pktan_record_map *m, const void *key)
 {
     guint8 *record;
 
-    if ((m->count & (CHUNK_RECORDS - 1)) == 0)
-        g_ptr_array_add(m->chunks, g_malloc(CHUNK_RECORDS * m->record_size));
+    if ((m->count & (CHUNK_RECORDS - 1)) == 0) {
+        m->chunks = g_renew(guint8 *, m->chunks, m->n_chunks + 1);
+        m->chunks[m->n_chunks++] = g_malloc(CHUNK_RECORDS * m->record_size);
+    }
     record = pktan_record_map_nth(m, m->count);
     memset(record, 0, m->record_size);
     memcpy(record, key, m->key_size);

@@ -11,8 +11,13 @@
 #define STREAMS_PER_RECORD 4u
 #define STREAMS_START 1024u
 
+/* The array holds the records themselves, not their indexes: a packet's
+ * record is then two dependent loads from the map, where an index went
+ * through the record_map's chunk table as well, and each of those loads
+ * is a cache line tshark's own dissection has evicted since the last
+ * packet. */
 typedef struct {
-    guint32 *record_plus_one; /* by stream number; 0: none yet */
+    void **record; /* by stream number; NULL: none yet */
     guint32 len;
     gboolean hashed; /* some key of this numbering went to the record_map */
 } stream_index;
@@ -36,7 +41,7 @@ void pktan_stream_map_clear(pktan_stream_map *m)
 {
     pktan_record_map_clear(m->records);
     for (int i = 0; i < PKTAN_STREAMS_NONE; i++) {
-        g_free(m->by[i].record_plus_one);
+        g_free(m->by[i].record);
         m->by[i] = (stream_index){NULL, 0, FALSE};
     }
 }
@@ -68,9 +73,9 @@ static void *indexed(const pktan_stream_map *m, const void *key, pktan_streams s
     void *record;
 
     *other_key = FALSE;
-    if (stream >= s->len || s->record_plus_one[stream] == 0)
+    if (stream >= s->len || s->record[stream] == NULL)
         return NULL;
-    record = pktan_record_map_nth(m->records, s->record_plus_one[stream] - 1);
+    record = s->record[stream];
     if (memcmp(record, key, m->key_size) == 0)
         return record;
     *other_key = TRUE;
@@ -110,8 +115,8 @@ void *pktan_stream_array_reach(void *array, guint32 *len, gsize element_size, gu
 /* Makes room for stream in s, if within bounds. */
 static gboolean reach(stream_index *s, guint32 stream, guint records)
 {
-    s->record_plus_one = pktan_stream_array_reach(
-        s->record_plus_one, &s->len, sizeof(guint32), stream,
+    s->record = pktan_stream_array_reach(
+        s->record, &s->len, sizeof(void *), stream,
         (guint64)records * STREAMS_PER_RECORD + STREAMS_START, STREAMS_START);
     return stream < s->len;
 }
@@ -140,6 +145,6 @@ void *pktan_stream_map_get(pktan_stream_map *m, const void *key, pktan_streams s
         return record;
     *created = TRUE;
     record = pktan_record_map_append(m->records, key);
-    s->record_plus_one[stream] = pktan_record_map_size(m->records);
+    s->record[stream] = record;
     return record;
 }

@@ -4,7 +4,8 @@
  * hash map costs a hash, a probe of a slot array as large as the capture's
  * connections and a key compare: on a capture of 250 000 connections the
  * probe's cache miss alone was over 1% of tshark's own dissection time.
- * The array also costs 4 bytes per stream where slots cost 16 to 32.
+ * The array costs 8 bytes per stream (the record's address) where slots
+ * cost 16 to 32.
  *
  * The record's key is still compared, and whatever the array cannot answer
  * (keys without a stream, a stream number far past the records seen, a

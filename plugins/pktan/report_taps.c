@@ -12,27 +12,36 @@ typedef struct {
     pktan_report_reader reader;
 } subscriber;
 
+/* What a listener calls for each record: copied here rather than reached
+ * through the subscriber, one cache line fewer per record and reader. */
+typedef struct {
+    void *report;
+    pktan_report_packet_fn packet;
+} reader_call;
+
 /* One registered listener: a tap, with or without ICMP-quoted headers,
  * and the subscribers that read it. */
 typedef struct {
     tap_set *set;
     int tap;
     gboolean registered;
+    gboolean dirty; /* took a record or a reset since the set was drawn */
     pktan_handshakes *handshakes; /* the tcp listener's: fed before the readers */
     guint count;
-    subscriber **readers;
+    reader_call *readers;
 } listener;
 
 /* The listeners of one display filter (and watcher). The first one
  * registered also resets every subscriber; each draws them all, but only
- * the first one a draw pass reaches since the last packet or reset: in a
- * live capture Wireshark redraws only listeners that took a packet. */
+ * the first one a draw pass reaches while one of them is dirty: in a live
+ * capture Wireshark redraws only listeners that took a packet. (The flag
+ * is the listener's own, not the set's, which a record would otherwise
+ * touch as one more cache line.) */
 struct tap_set {
     char *filter;
     const pktan_report_watcher *watcher;
     listener by_tap[PKTAN_REPORT_TAPS][2]; /* [tap][quoted] */
     guint live; /* registered listeners; the last one's finish frees the set */
-    gboolean drawn; /* nothing new since the last draw */
     GPtrArray *subscribers; /* of subscriber *, in subscription order */
     pktan_handshakes *handshakes; /* the reports' shared tracker, or NULL */
 };
@@ -42,24 +51,39 @@ static GPtrArray *sets; /* of tap_set *, one per distinct filter and watcher */
 static tap_packet_status dispatch(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
                                   const void *data, tap_flags_t flags _U_)
 {
-    const listener *l = tapdata;
+    listener *l = tapdata;
     gboolean completed;
 
-    l->set->drawn = FALSE;
+    l->dirty = TRUE;
     if (l->handshakes)
         pktan_handshakes_add_tap(l->handshakes, data, pinfo, &completed);
-    for (guint i = 0; i < l->count; i++) {
-        const subscriber *s = l->readers[i];
-        s->reader.packet(s->report, l->tap, pinfo, data);
-    }
+    for (guint i = 0; i < l->count; i++)
+        l->readers[i].packet(l->readers[i].report, l->tap, pinfo, data);
     return TAP_PACKET_REDRAW;
+}
+
+/* Marks every listener of the set dirty (TRUE) or clean. */
+static void set_dirty(tap_set *set, gboolean dirty)
+{
+    for (int t = 0; t < PKTAN_REPORT_TAPS; t++)
+        for (int q = 0; q < 2; q++)
+            set->by_tap[t][q].dirty = dirty;
+}
+
+static gboolean any_dirty(const tap_set *set)
+{
+    for (int t = 0; t < PKTAN_REPORT_TAPS; t++)
+        for (int q = 0; q < 2; q++)
+            if (set->by_tap[t][q].dirty)
+                return TRUE;
+    return FALSE;
 }
 
 static void reset_all(void *tapdata)
 {
     tap_set *set = ((const listener *)tapdata)->set;
 
-    set->drawn = FALSE;
+    set_dirty(set, TRUE);
     if (set->handshakes)
         pktan_handshakes_reset(set->handshakes);
     for (guint i = 0; i < set->subscribers->len; i++) {
@@ -85,9 +109,9 @@ static void draw_once(void *tapdata)
 {
     tap_set *set = ((const listener *)tapdata)->set;
 
-    if (set->drawn)
+    if (!any_dirty(set))
         return;
-    set->drawn = TRUE;
+    set_dirty(set, FALSE);
     draw_all(set);
 }
 
@@ -139,7 +163,7 @@ static tap_set *set_for(const pktan_report_output *output)
     set->subscribers = g_ptr_array_new();
     for (int t = 0; t < PKTAN_REPORT_TAPS; t++)
         for (int q = 0; q < 2; q++)
-            set->by_tap[t][q] = (listener){set, t, FALSE, NULL, 0, NULL};
+            set->by_tap[t][q] = (listener){set, t, FALSE, TRUE, NULL, 0, NULL}; /* never drawn */
     g_ptr_array_add(sets, set);
     return set;
 }
@@ -185,8 +209,8 @@ void pktan_report_listen(const pktan_report_output *output, void *report,
 
         if (!(reader->taps & PKTAN_TAP_BIT(t)))
             continue;
-        l->readers = g_renew(subscriber *, l->readers, l->count + 1);
-        l->readers[l->count++] = s;
+        l->readers = g_renew(reader_call, l->readers, l->count + 1);
+        l->readers[l->count++] = (reader_call){report, reader->packet};
         ensure_registered(l, quoted, output->args);
     }
 }
@@ -209,7 +233,7 @@ void pktan_report_redraw(const pktan_report_watcher *watcher)
     for (guint i = 0; sets && i < sets->len; i++) {
         tap_set *set = g_ptr_array_index(sets, i);
         if (set->watcher == watcher) {
-            set->drawn = TRUE;
+            set_dirty(set, FALSE);
             draw_all(set);
         }
     }

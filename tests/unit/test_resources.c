@@ -7,7 +7,7 @@
  * mallinfo2: arena plus mmapped blocks) is compared before and after:
  * bytes per item = record + its index: record_map slots (N a power of two
  * leaves the slot array exactly 2N x 8 bytes, 16 bytes per item) or a
- * stream_map's array (N entries of 4 bytes, streams 0 to N-1). Feeding the
+ * stream_map's array (N entries of 8 bytes, streams 0 to N-1). Feeding the
  * same items again with more packets must not allocate at all: nothing is
  * kept per packet. */
 #include <glib.h>
