@@ -25,9 +25,10 @@ reports how wall time and peak RSS grow: per connection, the marginal
 slope between sizes, and a NON-LINEAR flag when the cost of a connection
 grows with the capture (see tests/perf/README.md).
 
---instructions N: also counts the instructions (valgrind callgrind) of the
-floor, each report and all of them on an N-connection capture: a cost this
-machine's drift does not move, to read beside the wall times."""
+--instructions N: also counts the instructions and level-1 cache misses
+(valgrind cachegrind, a fixed cache model) of the floor, each report and
+all of them on an N-connection capture: costs this machine's drift does
+not move, to read beside the wall times."""
 import argparse
 import os
 import statistics
@@ -65,33 +66,56 @@ def measure(user, capture, zargs):
     return wall, rss_kib / 1024.0
 
 
+# The cache valgrind simulates, fixed rather than read off whichever host
+# runs it (this VM's L1s: 32 KiB, 8-way, 64-byte lines), so that the counts
+# are the same on every machine.
+CACHE_MODEL = ["--I1=32768,8,64", "--D1=32768,8,64", "--LL=33554432,16,64"]
+COUNTED = ("Ir", "I1mr", "D1mr", "D1mw")
+
+
 def instructions(user, capture, zargs):
-    """Instructions tshark executes (valgrind --tool=callgrind, no cache
-    simulation): unlike wall time, the same from run to run on a shared
-    machine."""
-    out = os.path.join(user.home, "callgrind.out")  # the user writes it
-    proc = user.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "tshark",
-                     "-r", capture, "-q"] + zargs, timeout=7200)
+    """{event: count} of one tshark run under valgrind's cachegrind:
+    instructions executed (Ir) and the misses of the simulated level-1
+    instruction and data caches (I1mr, D1mr + D1mw). Unlike wall time, the
+    same from run to run on a shared machine; the misses are what the
+    instructions alone do not show: each cache line of code or data a
+    report touches per packet is one tshark's own dissection evicted since
+    the last packet."""
+    out = os.path.join(user.home, "cachegrind.out")  # the user writes it
+    proc = user.run(["valgrind", "--tool=cachegrind", "--cache-sim=yes"] + CACHE_MODEL +
+                    [f"--cachegrind-out-file={out}", "tshark", "-r", capture, "-q"] + zargs,
+                    timeout=7200)
     if proc.returncode != 0:
-        raise SystemExit(f"callgrind tshark {' '.join(zargs)} failed:\n{proc.stderr[-2000:]}")
+        raise SystemExit(f"cachegrind tshark {' '.join(zargs)} failed:\n{proc.stderr[-2000:]}")
     with open(out) as f:
-        totals = [l for l in f if l.startswith("totals:") or l.startswith("summary:")]
+        lines = f.read().splitlines()
     os.remove(out)
-    return int(totals[-1].split()[1])
+    events = next(l for l in lines if l.startswith("events:")).split()[1:]
+    summary = [int(v) for v in next(l for l in lines if l.startswith("summary:")).split()[1:]]
+    counts = dict(zip(events, summary))
+    return {e: counts[e] for e in COUNTED}
 
 
 def instructions_table(args, packets, commands, counts):
     floor = counts[FLOOR[0]]
-    lines = [f"Instructions (valgrind callgrind) on {args.instructions} connections, {packets} "
-             f"packets (pktan-gen --seed {args.seed} --clients {args.clients}); one run each, "
-             "the same in every run.",
+
+    def misses(c, prefix):
+        return sum(v for e, v in c.items() if e.startswith(prefix))
+
+    lines = [f"Instructions and level-1 cache misses (valgrind cachegrind, I1 and D1 "
+             f"32 KiB 8-way) on {args.instructions} connections, {packets} packets "
+             f"(pktan-gen --seed {args.seed} --clients {args.clients}); one run each, the same "
+             "in every run.",
              "",
-             "| command | instructions (M) | vs floor | per packet vs floor |",
-             "|---|---:|---:|---:|"]
+             "| command | instructions (M) | vs floor | per packet vs floor "
+             "| I1 misses per packet vs floor | D1 misses per packet vs floor |",
+             "|---|---:|---:|---:|---:|---:|"]
     for name, _ in commands:
-        n = counts[name]
-        lines.append(f"| `{name}` | {n / 1e6:.1f} | {n / floor - 1:+.1%} "
-                     f"| {(n - floor) / packets:+.0f} |")
+        c = counts[name]
+        lines.append(f"| `{name}` | {c['Ir'] / 1e6:.1f} | {c['Ir'] / floor['Ir'] - 1:+.1%} "
+                     f"| {(c['Ir'] - floor['Ir']) / packets:+.0f} "
+                     f"| {(misses(c, 'I1') - misses(floor, 'I1')) / packets:+.1f} "
+                     f"| {(misses(c, 'D1') - misses(floor, 'D1')) / packets:+.1f} |")
     return lines
 
 
@@ -276,7 +300,7 @@ def main():
     ap.add_argument("--scaling-repeat", type=int, default=3,
                     help="interleaved runs per size of the growth table")
     ap.add_argument("--instructions", type=int, metavar="N",
-                    help="also count instructions (callgrind) of the floor, each report and "
+                    help="also count instructions and L1 cache misses (cachegrind) of the floor, each report and "
                          "all of them on an N-connection capture, e.g. 30000")
     args = ap.parse_args()
     slow = [] if args.without_dests_tree else SLOW
@@ -339,7 +363,7 @@ def main():
             counts = {}
             for name, zargs in counted:
                 counts[name] = instructions(user, capture, zargs)
-                print(f"  {name}: {counts[name] / 1e6:.1f} M instructions", flush=True)
+                print(f"  {name}: {counts[name]}", flush=True)
             lines += ([""] if lines else []) + instructions_table(args, packets, counted, counts)
             os.remove(capture)
     finally:
