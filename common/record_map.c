@@ -37,11 +37,18 @@ pktan_record_map *pktan_record_map_new(gsize key_size, gsize record_size)
     return m;
 }
 
+static void free_chunks(pktan_record_map *m)
+{
+    for (guint i = 0; i < m->n_chunks; i++)
+        g_free(m->chunks[i]);
+    m->n_chunks = 0;
+}
+
 void pktan_record_map_free(pktan_record_map *m)
 {
     if (m == NULL)
         return;
-    pktan_record_map_clear(m);
+    free_chunks(m);
     g_free(m->slots);
     g_free(m->chunks);
     g_free(m);
@@ -50,9 +57,7 @@ void pktan_record_map_free(pktan_record_map *m)
 void pktan_record_map_clear(pktan_record_map *m)
 {
     memset(m->slots, 0, (m->slot_mask + 1) * sizeof(slot));
-    for (guint i = 0; i < m->n_chunks; i++)
-        g_free(m->chunks[i]);
-    m->n_chunks = 0;
+    free_chunks(m);
     m->count = 0;
     m->indexed = 0;
 }

@@ -31,6 +31,10 @@ typedef struct {
     reader_call *readers;
 } listener;
 
+/* A set's listeners: one per tap, and for ip and ipv6 a second one with
+ * the ICMP-quoted headers (the others' second is never registered). */
+#define SET_LISTENERS (PKTAN_REPORT_TAPS * 2)
+
 /* The listeners of one display filter (and watcher). The first one
  * registered also resets every subscriber; each draws them all, but only
  * the first one a draw pass reaches while one of them is dirty: in a live
@@ -40,7 +44,7 @@ typedef struct {
 struct tap_set {
     char *filter;
     const pktan_report_watcher *watcher;
-    listener by_tap[PKTAN_REPORT_TAPS][2]; /* [tap][quoted] */
+    listener listeners[SET_LISTENERS]; /* see listener_of() */
     guint live; /* registered listeners; the last one's finish frees the set */
     GPtrArray *subscribers; /* of subscriber *, in subscription order */
     pktan_handshakes *handshakes; /* the reports' shared tracker, or NULL */
@@ -62,20 +66,23 @@ static tap_packet_status dispatch(void *tapdata, packet_info *pinfo, epan_dissec
     return TAP_PACKET_REDRAW;
 }
 
+static listener *listener_of(tap_set *set, int tap, gboolean quoted)
+{
+    return &set->listeners[tap * 2 + (quoted ? 1 : 0)];
+}
+
 /* Marks every listener of the set dirty (TRUE) or clean. */
 static void set_dirty(tap_set *set, gboolean dirty)
 {
-    for (int t = 0; t < PKTAN_REPORT_TAPS; t++)
-        for (int q = 0; q < 2; q++)
-            set->by_tap[t][q].dirty = dirty;
+    for (int i = 0; i < SET_LISTENERS; i++)
+        set->listeners[i].dirty = dirty;
 }
 
 static gboolean any_dirty(const tap_set *set)
 {
-    for (int t = 0; t < PKTAN_REPORT_TAPS; t++)
-        for (int q = 0; q < 2; q++)
-            if (set->by_tap[t][q].dirty)
-                return TRUE;
+    for (int i = 0; i < SET_LISTENERS; i++)
+        if (set->listeners[i].dirty)
+            return TRUE;
     return FALSE;
 }
 
@@ -129,9 +136,8 @@ static void finish_one(void *tapdata)
             s->reader.finish(s->report);
         g_free(s);
     }
-    for (int t = 0; t < PKTAN_REPORT_TAPS; t++)
-        for (int q = 0; q < 2; q++)
-            g_free(set->by_tap[t][q].readers);
+    for (int i = 0; i < SET_LISTENERS; i++)
+        g_free(set->listeners[i].readers);
     g_ptr_array_free(set->subscribers, TRUE);
     pktan_handshakes_free(set->handshakes);
     g_ptr_array_remove(sets, set);
@@ -161,9 +167,8 @@ static tap_set *set_for(const pktan_report_output *output)
     set->filter = g_strdup(output->args->filter);
     set->watcher = output->watcher;
     set->subscribers = g_ptr_array_new();
-    for (int t = 0; t < PKTAN_REPORT_TAPS; t++)
-        for (int q = 0; q < 2; q++)
-            set->by_tap[t][q] = (listener){set, t, FALSE, TRUE, NULL, 0, NULL}; /* never drawn */
+    for (int i = 0; i < SET_LISTENERS; i++)
+        set->listeners[i] = (listener){set, i / 2, FALSE, TRUE, NULL, 0, NULL}; /* never drawn */
     g_ptr_array_add(sets, set);
     return set;
 }
@@ -205,7 +210,7 @@ void pktan_report_listen(const pktan_report_output *output, void *report,
     g_ptr_array_add(set->subscribers, s);
     for (int t = 0; t < PKTAN_REPORT_TAPS; t++) {
         gboolean quoted = reader->quoted && (t == PKTAN_TAP_IP || t == PKTAN_TAP_IPV6);
-        listener *l = &set->by_tap[t][quoted];
+        listener *l = listener_of(set, t, quoted);
 
         if (!(reader->taps & PKTAN_TAP_BIT(t)))
             continue;
@@ -218,7 +223,7 @@ void pktan_report_listen(const pktan_report_output *output, void *report,
 pktan_handshakes *pktan_report_handshakes(const pktan_report_output *output)
 {
     tap_set *set = set_for(output);
-    listener *tcp = &set->by_tap[PKTAN_TAP_TCP][FALSE];
+    listener *tcp = listener_of(set, PKTAN_TAP_TCP, FALSE);
 
     if (set->handshakes == NULL) {
         set->handshakes = pktan_handshakes_new();
@@ -247,10 +252,9 @@ void pktan_report_unlisten(const pktan_report_watcher *watcher)
         tap_set *set = g_ptr_array_index(sets, i);
         listener *l = NULL;
 
-        for (int t = 0; t < PKTAN_REPORT_TAPS && l == NULL; t++)
-            for (int q = 0; q < 2 && l == NULL; q++)
-                if (set->by_tap[t][q].registered)
-                    l = &set->by_tap[t][q];
+        for (int j = 0; j < SET_LISTENERS && l == NULL; j++)
+            if (set->listeners[j].registered)
+                l = &set->listeners[j];
         if (set->watcher != watcher || l == NULL)
             i++;
         else
