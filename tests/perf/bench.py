@@ -55,15 +55,19 @@ RSS_BOUND = 0.10
 
 
 def measure(user, capture, zargs):
-    """(wall seconds, peak RSS MiB) of one tshark run."""
+    """(wall seconds, peak RSS MiB, system seconds, minor page faults) of one
+    tshark run. The kernel's share is beside the wall time because a page
+    fault costs a tshark on these VMs several microseconds: memory a report
+    touches costs time as well as RSS, and the fault count, unlike time,
+    hardly moves from run to run."""
     start = time.monotonic()
-    proc = user.run(["/usr/bin/time", "-f", "RSS %M", "tshark", "-r", capture, "-q"] + zargs,
+    proc = user.run(["/usr/bin/time", "-f", "RSS %M %S %R", "tshark", "-r", capture, "-q"] + zargs,
                     timeout=7200)
     wall = time.monotonic() - start
     if proc.returncode != 0:
         raise SystemExit(f"tshark {' '.join(zargs)} failed:\n{proc.stderr[-2000:]}")
-    rss_kib = int(proc.stderr.strip().splitlines()[-1].split()[1])
-    return wall, rss_kib / 1024.0
+    fields = proc.stderr.strip().splitlines()[-1].split()
+    return wall, int(fields[1]) / 1024.0, float(fields[2]), int(fields[3])
 
 
 # The cache valgrind simulates, fixed rather than read off whichever host
@@ -163,8 +167,9 @@ def run_rounds(user, capture, commands, repeat, label=""):
         start = round_no % len(commands)
         for name, zargs in commands[start:] + commands[:start]:
             samples[name].append(measure(user, capture, zargs))
-            wall, rss = samples[name][-1]
-            print(f"  {label}round {round_no + 1}: {name}: {wall:.2f} s, {rss:.0f} MiB", flush=True)
+            wall, rss = samples[name][-1][:2]
+            print(f"  {label}round {round_no + 1}: {name}: {wall:.2f} s, {rss:.0f} MiB, "
+                  f"system {samples[name][-1][2]:.2f} s", flush=True)
     return samples
 
 
@@ -193,9 +198,10 @@ def table(args, packets, samples, commands, together, slow, tshark_version):
              "only ever adds to is least in the fastest run).",
              "",
              "| command | wall (s) | vs floor | range | fastest (s) | vs floor | "
-             "peak RSS (MiB) | vs floor |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "peak RSS (MiB) | vs floor | system (s) | page faults | vs floor |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     floor_fastest = min(s[0] for s in samples[FLOOR[0]])
+    floor_faults = median(samples[FLOOR[0]], 3)
     for name, _ in commands:
         wall, rss = median(samples[name], 0), median(samples[name], 1)
         if len(samples[name]) == len(samples[FLOOR[0]]):
@@ -207,9 +213,11 @@ def table(args, packets, samples, commands, together, slow, tshark_version):
             wall_cell, range_cell = f"{wall / floor_wall - 1:+.1%}", ""
             rss_cell = f"{rss / floor_rss - 1:+.1%}"
         fastest = min(s[0] for s in samples[name])
+        faults = median(samples[name], 3)
         lines.append(f"| `{name}` | {wall:.2f} | {wall_cell} | {range_cell} "
                      f"| {fastest:.2f} | {fastest / floor_fastest - 1:+.1%} "
-                     f"| {rss:.0f} | {rss_cell} |")
+                     f"| {rss:.0f} | {rss_cell} | {median(samples[name], 2):.2f} "
+                     f"| {faults:.0f} | {faults - floor_faults:+.0f} |")
     rss_all = median(samples[together[0]], 1)
     lines += ["", f"All pktan reports together: peak RSS {rss_all / floor_rss - 1:+.1%} of the "
                   f"floor's (bound: +{RSS_BOUND:.0%}"
@@ -219,6 +227,12 @@ def table(args, packets, samples, commands, together, slow, tshark_version):
         tree = median(samples["-z dests,tree"], 0)
         lines += ["", f"`pktan,dests` is {tree / dests:.1f}x faster than `-z dests,tree`."]
     return lines
+
+
+def floor_share(samples, name):
+    """1 + the median of each round's wall-time ratio to that round's floor
+    (startup not taken off: both runs pay it)."""
+    return 1 + statistics.median(paired(samples, name, 0))
 
 
 def scaling_table(args, points, together_name, startup, tshark_version):
@@ -234,23 +248,28 @@ def scaling_table(args, points, together_name, startup, tshark_version):
              f"tshark {tshark_version}, {os.cpu_count()} cores.",
              "",
              "| connections | packets | command | wall (s) | µs per connection | peak RSS (MiB) "
-             "| bytes per connection | RSS vs floor | pktan bytes per connection |",
-             "|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
+             "| bytes per connection | wall vs floor | RSS vs floor | pktan bytes per connection |",
+             "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for n, packets, samples in points:
         floor_rss = median(samples[FLOOR[0]], 1)
         for name in names:
             wall, rss = median(samples[name], 0), median(samples[name], 1)
             extra = "" if name == FLOOR[0] else f"{(rss - floor_rss) * 1048576 / n:.0f}"
             vs = "" if name == FLOOR[0] else f"{rss / floor_rss - 1:+.1%}"
+            wall_vs = "" if name == FLOOR[0] else f"{floor_share(samples, name) - 1:+.1%}"
             lines.append(f"| {n} | {packets} | `{name}` | {wall:.2f} "
                          f"| {(wall - startup[0]) * 1e6 / n:.1f} | {rss:.0f} "
-                         f"| {(rss - startup[1]) * 1048576 / n:.0f} | {vs} | {extra} |")
+                         f"| {(rss - startup[1]) * 1048576 / n:.0f} | {wall_vs} | {vs} | {extra} |")
     lines += ["", "Between sizes: the marginal cost of a connection (slope), and the change of "
                   "the cost per connection; NON-LINEAR when a connection costs more than "
-                  f"{NON_LINEAR:.2f}x what it did at the smaller size:", "",
+                  f"{NON_LINEAR:.2f}x what it did at the smaller size. Time vs floor: how "
+                  "pktan's wall-time ratio to the floor (the median of each round's ratio) "
+                  "changed, shown beside the verdict: the floor's own cost per connection "
+                  "moves between sizes too (Wireshark's dissection, and this machine's drift "
+                  "between runs minutes apart).", "",
               "| from | to | command | slope: µs/conn | slope: bytes/conn "
-              "| time per connection | memory per connection |",
-              "|---:|---:|---|---:|---:|---:|---:|"]
+              "| time per connection | memory per connection | time vs floor |",
+              "|---:|---:|---|---:|---:|---:|---:|---:|"]
     flags = []
     for name in names:
         for (n1, _, s1), (n2, _, s2) in zip(points, points[1:]):
@@ -265,8 +284,10 @@ def scaling_table(args, points, together_name, startup, tshark_version):
                     cells.append(f"{ratio:.2f}x NON-LINEAR")
                 else:
                     cells.append(f"{ratio:.2f}x")
+            cells.append("" if name == FLOOR[0] else
+                         f"{floor_share(s2, name) / floor_share(s1, name):.2f}x")
             lines.append(f"| {n1} | {n2} | `{name}` | {(w2 - w1) * 1e6 / (n2 - n1):.1f} "
-                         f"| {(r2 - r1) * 1048576 / (n2 - n1):.0f} | {cells[0]} | {cells[1]} |")
+                         f"| {(r2 - r1) * 1048576 / (n2 - n1):.0f} | {' | '.join(cells)} |")
     exceeded = [n for n, _, s in points
                 if median(s[together_name], 1) > median(s[FLOOR[0]], 1) * (1 + RSS_BOUND)]
     lines += ["", "Growth: " + ("NON-LINEAR: " + "; ".join(flags) + "." if flags else
