@@ -44,13 +44,19 @@ static gboolean segment_from_tap(const struct tcpheader *th, const packet_info *
     return TRUE;
 }
 
+gboolean pktan_handshakes_segment_of_tap(const pktan_handshakes *hs, const struct tcpheader *th,
+                                         const packet_info *pinfo, pktan_tcp_segment *seg)
+{
+    return !pktan_handshakes_settled(hs, th->th_stream) && segment_from_tap(th, pinfo, seg);
+}
+
 const pktan_handshake *pktan_handshakes_add_tap(pktan_handshakes *hs, const struct tcpheader *th,
                                                 const packet_info *pinfo, gboolean *completed)
 {
     pktan_tcp_segment seg;
 
     *completed = FALSE;
-    if (pktan_handshakes_settled(hs, th->th_stream) || !segment_from_tap(th, pinfo, &seg))
+    if (!pktan_handshakes_segment_of_tap(hs, th, pinfo, &seg))
         return NULL;
     return pktan_handshakes_add(hs, &seg, completed);
 }

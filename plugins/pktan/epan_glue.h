@@ -18,6 +18,12 @@ gboolean pktan_addr_from_address(const address *in, pktan_addr *out);
 
 pktan_ns pktan_ns_from_nstime(const nstime_t *t);
 
+/* A tcp tap record as the handshake tracker's segment; FALSE when the
+ * tracker need not see it: a connection already settled, whose segments
+ * change nothing, or addresses that are not IPv4/IPv6. */
+gboolean pktan_handshakes_segment_of_tap(const pktan_handshakes *hs, const struct tcpheader *th,
+                                         const packet_info *pinfo, pktan_tcp_segment *seg);
+
 /* A tcp tap record into the handshake tracker, as pktan_handshakes_add()
  * (NULL, *completed FALSE: a connection already settled, whose segments
  * change nothing, or addresses that are not IPv4/IPv6). */

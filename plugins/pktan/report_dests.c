@@ -7,6 +7,7 @@
 #include <epan/dissectors/packet-tcp.h>
 #include <epan/dissectors/packet-udp.h>
 
+#include "batch.h"
 #include "dests.h"
 #include "dests_report.h"
 #include "epan_glue.h"
@@ -27,11 +28,62 @@ typedef struct {
     gboolean to_lower_end;
 } frame_rows;
 
+/* The counts wait in a queue (see batch.h) and are added in runs:
+ * nothing in a -z report reads a row before the report is drawn. */
+#define QUEUED_COUNTS 128
+
+typedef enum { COUNT_PACKET, COUNT_STREAM_PACKET, COUNT_CONVERSATION } count_kind;
+
+/* One pktan_dests_add_*() call, with its arguments. */
+typedef struct {
+    count_kind kind;
+    pktan_dest_key key; /* a conversation's source end */
+    pktan_dest_key to;  /* COUNT_CONVERSATION: its destination end */
+    pktan_streams streams;
+    guint32 stream;
+    gboolean to_lower_end;
+    pktan_server_hint hint;
+    guint32 bytes;
+    pktan_ns when;
+} queued_count;
+
 typedef struct {
     pktan_report_output output;
     pktan_dests *dests;
     frame_rows frame;
+    pktan_batch *queue; /* of queued_count */
 } dests_report;
+
+static void add_count(void *dests, void *record)
+{
+    const queued_count *q = record;
+
+    switch (q->kind) {
+    case COUNT_PACKET:
+        pktan_dests_add_packet(dests, &q->key, q->bytes, q->when);
+        break;
+    case COUNT_STREAM_PACKET:
+        pktan_dests_add_stream_packet(dests, &q->key, q->streams, q->stream, q->to_lower_end,
+                                      q->bytes, q->when);
+        break;
+    default:
+        pktan_dests_conversation_hint(pktan_dests_add_conversation_packet(
+                                          dests, &q->key, &q->to, q->stream, q->bytes, q->when),
+                                      q->hint);
+        break;
+    }
+}
+
+static void queue_packet(dests_report *r, const pktan_dest_key *key, guint32 bytes, pktan_ns when)
+{
+    queued_count *q = pktan_batch_slot(r->queue);
+
+    q->kind = COUNT_PACKET;
+    q->key = *key;
+    q->bytes = bytes;
+    q->when = when;
+    pktan_batch_push(r->queue);
+}
 
 /* The protocol after this IP header, from the header's tap data. */
 static guint8 header_protocol(int tap, const void *data)
@@ -74,16 +126,23 @@ static void count_waiting(dests_report *r)
     frame_rows *f = &r->frame;
 
     for (; f->waiting > 0; f->waiting--)
-        pktan_dests_add_packet(r->dests, &f->key, f->bytes, f->when);
+        queue_packet(r, &f->key, f->bytes, f->when);
 }
 
 static void count_at_stream_end(dests_report *r, const pktan_dest_key *key, guint32 bytes,
                                 pktan_ns when)
 {
     const frame_rows *f = &r->frame;
+    queued_count *q = pktan_batch_slot(r->queue);
 
-    pktan_dests_add_stream_packet(r->dests, key, f->streams, f->stream, f->to_lower_end, bytes,
-                                  when);
+    q->kind = COUNT_STREAM_PACKET;
+    q->key = *key;
+    q->streams = f->streams;
+    q->stream = f->stream;
+    q->to_lower_end = f->to_lower_end;
+    q->bytes = bytes;
+    q->when = when;
+    pktan_batch_push(r->queue);
 }
 
 static frame_rows *frame_of(dests_report *r, const packet_info *pinfo)
@@ -111,7 +170,7 @@ static void count_packet(dests_report *r, int tap, packet_info *pinfo, const voi
     if (!packet_key(pinfo, header_protocol(tap, data), r->output.args, &key))
         return;
     if (transport != PKTAN_IPPROTO_TCP && transport != PKTAN_IPPROTO_UDP) {
-        pktan_dests_add_packet(r->dests, &key, bytes, when);
+        queue_packet(r, &key, bytes, when);
         return;
     }
     f = frame_of(r, pinfo);
@@ -168,19 +227,22 @@ static gboolean count_conversation(dests_report *r, packet_info *pinfo, const ad
                                    pktan_server_hint hint)
 {
     pktan_addr src, dst;
-    pktan_dest_key from, to;
     const pktan_args *args = r->output.args;
+    queued_count *q;
 
     if (!pktan_addr_from_address(src_address, &src) || !pktan_addr_from_address(dst_address, &dst))
         return FALSE;
     if (args->has_host && !pktan_addr_equal(&src, &args->host) && !pktan_addr_equal(&dst, &args->host))
         return FALSE;
-    pktan_dest_key_make(&from, &src, proto, has_ports, src_port);
-    pktan_dest_key_make(&to, &dst, proto, has_ports, dst_port);
-    pktan_dests_conversation_hint(
-        pktan_dests_add_conversation_packet(r->dests, &from, &to, stream, pinfo->fd->pkt_len,
-                                            pktan_ns_from_nstime(&pinfo->rel_ts)),
-        hint);
+    q = pktan_batch_slot(r->queue);
+    q->kind = COUNT_CONVERSATION;
+    pktan_dest_key_make(&q->key, &src, proto, has_ports, src_port);
+    pktan_dest_key_make(&q->to, &dst, proto, has_ports, dst_port);
+    q->stream = stream;
+    q->hint = hint;
+    q->bytes = pinfo->fd->pkt_len;
+    q->when = pktan_ns_from_nstime(&pinfo->rel_ts);
+    pktan_batch_push(r->queue);
     return TRUE;
 }
 
@@ -242,6 +304,7 @@ static void dests_reset(void *report)
 
     pktan_dests_reset(r->dests);
     memset(&r->frame, 0, sizeof r->frame);
+    pktan_batch_discard(r->queue);
 }
 
 static void dests_draw(void *report)
@@ -250,6 +313,7 @@ static void dests_draw(void *report)
     pktan_report_context ctx = pktan_report_output_context(&r->output);
 
     count_waiting(r);
+    pktan_batch_flush(r->queue);
     pktan_dests_report_write(r->dests, &ctx);
     pktan_report_output_drawn(&r->output);
 }
@@ -259,6 +323,7 @@ static void dests_finish(void *report)
     dests_report *r = report;
 
     pktan_report_output_close(&r->output);
+    pktan_batch_free(r->queue);
     pktan_dests_free(r->dests);
     g_free(r);
 }
@@ -277,6 +342,7 @@ char *pktan_dests_start(const pktan_report_output *output)
 
     r->output = *output;
     r->dests = pktan_dests_new(output->args->view);
+    r->queue = pktan_batch_new(sizeof(queued_count), QUEUED_COUNTS, add_count, r->dests);
     pktan_report_listen(output, r, &reader);
     return NULL;
 }

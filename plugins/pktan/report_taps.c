@@ -2,8 +2,13 @@
 
 #include <wireshark.h>
 
+#include "batch.h"
 #include "epan_glue.h"
 #include "reports.h"
+
+/* TCP segments wait in a queue (see batch.h) and reach the handshake
+ * tracker in runs; a set's reports read the tracker only when drawn. */
+#define QUEUED_SEGMENTS 128
 
 typedef struct tap_set tap_set;
 
@@ -26,7 +31,8 @@ typedef struct {
     int tap;
     gboolean registered;
     gboolean dirty; /* took a record or a reset since the set was drawn */
-    pktan_handshakes *handshakes; /* the tcp listener's: fed before the readers */
+    pktan_handshakes *handshakes; /* the tcp listener's: fed before the readers, */
+    pktan_batch *segments;        /* through this queue */
     guint count;
     reader_call *readers;
 } listener;
@@ -47,20 +53,33 @@ struct tap_set {
     listener listeners[SET_LISTENERS]; /* see listener_of() */
     guint live; /* registered listeners; the last one's finish frees the set */
     GPtrArray *subscribers; /* of subscriber *, in subscription order */
-    pktan_handshakes *handshakes; /* the reports' shared tracker, or NULL */
+    pktan_handshakes *handshakes; /* the reports' shared tracker, or NULL, */
+    pktan_batch *segments;        /* and the segments queued for it */
 };
 
 static GPtrArray *sets; /* of tap_set *, one per distinct filter and watcher */
+
+static void add_segment(void *handshakes, void *segment)
+{
+    gboolean completed;
+
+    pktan_handshakes_add(handshakes, segment, &completed);
+}
+
+static void queue_segment(listener *l, const struct tcpheader *th, const packet_info *pinfo)
+{
+    if (pktan_handshakes_segment_of_tap(l->handshakes, th, pinfo, pktan_batch_slot(l->segments)))
+        pktan_batch_push(l->segments);
+}
 
 static tap_packet_status dispatch(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
                                   const void *data, tap_flags_t flags _U_)
 {
     listener *l = tapdata;
-    gboolean completed;
 
     l->dirty = TRUE;
     if (l->handshakes)
-        pktan_handshakes_add_tap(l->handshakes, data, pinfo, &completed);
+        queue_segment(l, data, pinfo);
     for (guint i = 0; i < l->count; i++)
         l->readers[i].packet(l->readers[i].report, l->tap, pinfo, data);
     return TAP_PACKET_REDRAW;
@@ -91,8 +110,10 @@ static void reset_all(void *tapdata)
     tap_set *set = ((const listener *)tapdata)->set;
 
     set_dirty(set, TRUE);
-    if (set->handshakes)
+    if (set->handshakes) {
+        pktan_batch_discard(set->segments);
         pktan_handshakes_reset(set->handshakes);
+    }
     for (guint i = 0; i < set->subscribers->len; i++) {
         const subscriber *s = g_ptr_array_index(set->subscribers, i);
         if (s->reader.reset)
@@ -103,6 +124,8 @@ static void reset_all(void *tapdata)
 /* tshark draws its listeners newest first; so are the reports here. */
 static void draw_all(tap_set *set)
 {
+    if (set->segments)
+        pktan_batch_flush(set->segments);
     for (guint i = set->subscribers->len; i-- > 0;) {
         const subscriber *s = g_ptr_array_index(set->subscribers, i);
         if (s->reader.draw)
@@ -139,6 +162,7 @@ static void finish_one(void *tapdata)
     for (int i = 0; i < SET_LISTENERS; i++)
         g_free(set->listeners[i].readers);
     g_ptr_array_free(set->subscribers, TRUE);
+    pktan_batch_free(set->segments);
     pktan_handshakes_free(set->handshakes);
     g_ptr_array_remove(sets, set);
     g_free(set->filter);
@@ -168,7 +192,7 @@ static tap_set *set_for(const pktan_report_output *output)
     set->watcher = output->watcher;
     set->subscribers = g_ptr_array_new();
     for (int i = 0; i < SET_LISTENERS; i++)
-        set->listeners[i] = (listener){set, i / 2, FALSE, TRUE, NULL, 0, NULL}; /* never drawn */
+        set->listeners[i] = (listener){set, i / 2, FALSE, TRUE, NULL, NULL, 0, NULL}; /* never drawn */
     g_ptr_array_add(sets, set);
     return set;
 }
@@ -227,7 +251,10 @@ pktan_handshakes *pktan_report_handshakes(const pktan_report_output *output)
 
     if (set->handshakes == NULL) {
         set->handshakes = pktan_handshakes_new();
+        set->segments = pktan_batch_new(sizeof(pktan_tcp_segment), QUEUED_SEGMENTS, add_segment,
+                                        set->handshakes);
         tcp->handshakes = set->handshakes;
+        tcp->segments = set->segments;
         ensure_registered(tcp, FALSE, output->args);
     }
     return set->handshakes;

@@ -5,27 +5,49 @@
 #include <epan/packet.h>
 #include <epan/tap.h>
 
+#include "batch.h"
 #include "policy_prefs.h"
 #include "report_taps.h"
 #include "reports.h"
 #include "unexpected_feed.h"
 #include "unexpected_report.h"
 
+/* Frames wait in a queue (see batch.h) and are counted in runs: nothing
+ * in a -z report needs a frame's verdict before the report is drawn. */
+#define QUEUED_FRAMES 128
+
+typedef struct {
+    pktan_unexpected_frame frame;
+    int layers[PKTAN_FEED_MAX_LAYERS];
+} queued_frame;
+
 typedef struct {
     pktan_report_output output;
     pktan_unexpected *tracker;
     pktan_unexpected_feed feed;
+    pktan_batch *queue; /* of queued_frame */
 } unexpected_report;
+
+static void count_frame(void *tracker, void *record)
+{
+    queued_frame *q = record;
+
+    q->frame.layers = q->layers;
+    pktan_unexpected_add(tracker, &q->frame);
+}
 
 static void unexpected_packet(void *report, int tap, packet_info *pinfo, const void *data)
 {
     unexpected_report *r = report;
+    queued_frame *q;
 
     if (tap != PKTAN_TAP_FRAME) {
         pktan_unexpected_feed_tap(&r->feed, (pktan_tap)tap, pinfo, data);
         return;
     }
-    pktan_unexpected_feed_frame(&r->feed, r->tracker, pinfo);
+    q = pktan_batch_slot(r->queue);
+    pktan_unexpected_feed_take(&r->feed, pinfo, &q->frame, q->layers);
+    pktan_batch_push(r->queue);
 }
 
 static void unexpected_reset(void *report)
@@ -33,6 +55,7 @@ static void unexpected_reset(void *report)
     unexpected_report *r = report;
 
     pktan_unexpected_feed_reset(&r->feed);
+    pktan_batch_discard(r->queue);
     pktan_unexpected_reset(r->tracker);
 }
 
@@ -41,6 +64,7 @@ static void unexpected_draw(void *report)
     unexpected_report *r = report;
     pktan_report_context ctx = pktan_report_output_context(&r->output);
 
+    pktan_batch_flush(r->queue);
     pktan_unexpected_report_write(r->tracker, &ctx);
     pktan_report_output_drawn(&r->output);
 }
@@ -50,6 +74,7 @@ static void unexpected_finish(void *report)
     unexpected_report *r = report;
 
     pktan_report_output_close(&r->output);
+    pktan_batch_free(r->queue);
     pktan_unexpected_free(r->tracker);
     g_free(r);
 }
@@ -70,6 +95,7 @@ char *pktan_unexpected_start(const pktan_report_output *output)
     r = g_new0(unexpected_report, 1);
     r->output = *output;
     r->tracker = pktan_unexpected_new(policy);
+    r->queue = pktan_batch_new(sizeof(queued_frame), QUEUED_FRAMES, count_frame, r->tracker);
     pktan_report_listen(output, r, &reader);
     return NULL;
 }

@@ -7,10 +7,6 @@
 #include "flow_key.h"
 #include "utp_heur.h"
 
-/* Deeper chains exist only in malformed or hostile frames; the judgement
- * needs the first layers anyway. */
-#define MAX_LAYERS 64
-
 void pktan_unexpected_feed_reset(pktan_unexpected_feed *feed)
 {
     memset(feed, 0, sizeof *feed);
@@ -75,7 +71,7 @@ static guint copy_layers(packet_info *pinfo, int *layers)
     int replaced = pktan_utp_replaced_layer();
     guint n = 0;
 
-    for (wmem_list_frame_t *l = wmem_list_head(pinfo->layers); l && n < MAX_LAYERS;
+    for (wmem_list_frame_t *l = wmem_list_head(pinfo->layers); l && n < PKTAN_FEED_MAX_LAYERS;
          l = wmem_list_frame_next(l)) {
         int layer = GPOINTER_TO_INT(wmem_list_frame_data(l));
         layers[n++] = layer == replaced ? pktan_utp_layer(pinfo, layer) : layer;
@@ -123,37 +119,43 @@ static void conversation_of_tcp(pktan_unexpected_frame *f, const struct tcpheade
                                         : PKTAN_SERVER_HINT_DST;
 }
 
-const pktan_flagged_conversation *pktan_unexpected_feed_frame(pktan_unexpected_feed *feed,
-                                                              pktan_unexpected *u,
-                                                              packet_info *pinfo)
+void pktan_unexpected_feed_take(pktan_unexpected_feed *feed, packet_info *pinfo,
+                                pktan_unexpected_frame *f, int *layers)
 {
-    pktan_unexpected_frame f;
-    int layers[MAX_LAYERS];
-
-    memset(&f, 0, sizeof f);
+    memset(f, 0, sizeof *f);
     switch (feed->frame == pinfo->num ? feed->innermost : PKTAN_FEED_NONE) {
     case PKTAN_FEED_IP:
-        conversation_of_ip(&f, feed, pinfo);
+        conversation_of_ip(f, feed, pinfo);
         break;
     case PKTAN_FEED_TCP:
-        conversation_of_tcp(&f, feed->header);
+        conversation_of_tcp(f, feed->header);
         break;
     case PKTAN_FEED_UDP: {
         const e_udphdr *uh = feed->header;
-        conversation_of_ports(&f, PKTAN_IPPROTO_UDP, &uh->ip_src, uh->uh_sport, &uh->ip_dst,
+        conversation_of_ports(f, PKTAN_IPPROTO_UDP, &uh->ip_src, uh->uh_sport, &uh->ip_dst,
                               uh->uh_dport, uh->uh_stream);
         break;
     }
     default:
         break;
     }
-    if (f.transport == 0) /* no conversation, or addresses pktan cannot key */
-        memset(&f, 0, sizeof f);
-    f.frame = pinfo->num;
-    f.bytes = pinfo->fd->pkt_len;
-    f.time = pktan_ns_from_nstime(&pinfo->rel_ts);
-    f.n_layers = copy_layers(pinfo, layers);
-    f.layers = layers;
+    if (f->transport == 0) /* no conversation, or addresses pktan cannot key */
+        memset(f, 0, sizeof *f);
+    f->frame = pinfo->num;
+    f->bytes = pinfo->fd->pkt_len;
+    f->time = pktan_ns_from_nstime(&pinfo->rel_ts);
+    f->n_layers = copy_layers(pinfo, layers);
+    f->layers = layers;
     feed->frame = 0;
+}
+
+const pktan_flagged_conversation *pktan_unexpected_feed_frame(pktan_unexpected_feed *feed,
+                                                              pktan_unexpected *u,
+                                                              packet_info *pinfo)
+{
+    pktan_unexpected_frame f;
+    int layers[PKTAN_FEED_MAX_LAYERS];
+
+    pktan_unexpected_feed_take(feed, pinfo, &f, layers);
     return pktan_unexpected_add(u, &f);
 }

@@ -46,6 +46,15 @@ void pktan_unexpected_feed_udp(pktan_unexpected_feed *feed, const packet_info *p
 void pktan_unexpected_feed_tap(pktan_unexpected_feed *feed, pktan_tap tap,
                                const packet_info *pinfo, const void *data);
 
+/* Deeper chains exist only in malformed or hostile frames; the judgement
+ * needs the first layers anyway. */
+#define PKTAN_FEED_MAX_LAYERS 64
+
+/* The frame is complete: its record for pktan_unexpected_add(), whose
+ * layers are written to layers (PKTAN_FEED_MAX_LAYERS of them at most). */
+void pktan_unexpected_feed_take(pktan_unexpected_feed *feed, packet_info *pinfo,
+                                pktan_unexpected_frame *f, int *layers);
+
 /* The frame is complete: counts it in u and returns its conversation. */
 const pktan_flagged_conversation *pktan_unexpected_feed_frame(pktan_unexpected_feed *feed,
                                                               pktan_unexpected *u,
