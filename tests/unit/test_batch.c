@@ -6,7 +6,7 @@
 
 typedef struct {
     guint32 value;
-    guint8 pad[13]; /* an odd size: slots must not overlap or misalign it */
+    guint8 pad[13]; /* 20 bytes in all, not a power of two: slots are record_size apart */
 } record;
 
 static void append(void *seen, void *r)
