@@ -74,15 +74,15 @@ static void add_count(void *dests, void *record)
     }
 }
 
+static void queue_count(dests_report *r, const queued_count *count)
+{
+    *(queued_count *)pktan_batch_slot(r->queue) = *count;
+    pktan_batch_push(r->queue);
+}
+
 static void queue_packet(dests_report *r, const pktan_dest_key *key, guint32 bytes, pktan_ns when)
 {
-    queued_count *q = pktan_batch_slot(r->queue);
-
-    q->kind = COUNT_PACKET;
-    q->key = *key;
-    q->bytes = bytes;
-    q->when = when;
-    pktan_batch_push(r->queue);
+    queue_count(r, &(queued_count){.kind = COUNT_PACKET, .key = *key, .bytes = bytes, .when = when});
 }
 
 /* The protocol after this IP header, from the header's tap data. */
@@ -133,16 +133,11 @@ static void count_at_stream_end(dests_report *r, const pktan_dest_key *key, guin
                                 pktan_ns when)
 {
     const frame_rows *f = &r->frame;
-    queued_count *q = pktan_batch_slot(r->queue);
 
-    q->kind = COUNT_STREAM_PACKET;
-    q->key = *key;
-    q->streams = f->streams;
-    q->stream = f->stream;
-    q->to_lower_end = f->to_lower_end;
-    q->bytes = bytes;
-    q->when = when;
-    pktan_batch_push(r->queue);
+    queue_count(r, &(queued_count){.kind = COUNT_STREAM_PACKET, .key = *key,
+                                   .streams = f->streams, .stream = f->stream,
+                                   .to_lower_end = f->to_lower_end, .bytes = bytes,
+                                   .when = when});
 }
 
 static frame_rows *frame_of(dests_report *r, const packet_info *pinfo)
@@ -228,21 +223,17 @@ static gboolean count_conversation(dests_report *r, packet_info *pinfo, const ad
 {
     pktan_addr src, dst;
     const pktan_args *args = r->output.args;
-    queued_count *q;
+    queued_count count = {.kind = COUNT_CONVERSATION, .stream = stream, .hint = hint,
+                          .bytes = pinfo->fd->pkt_len,
+                          .when = pktan_ns_from_nstime(&pinfo->rel_ts)};
 
     if (!pktan_addr_from_address(src_address, &src) || !pktan_addr_from_address(dst_address, &dst))
         return FALSE;
     if (args->has_host && !pktan_addr_equal(&src, &args->host) && !pktan_addr_equal(&dst, &args->host))
         return FALSE;
-    q = pktan_batch_slot(r->queue);
-    q->kind = COUNT_CONVERSATION;
-    pktan_dest_key_make(&q->key, &src, proto, has_ports, src_port);
-    pktan_dest_key_make(&q->to, &dst, proto, has_ports, dst_port);
-    q->stream = stream;
-    q->hint = hint;
-    q->bytes = pinfo->fd->pkt_len;
-    q->when = pktan_ns_from_nstime(&pinfo->rel_ts);
-    pktan_batch_push(r->queue);
+    pktan_dest_key_make(&count.key, &src, proto, has_ports, src_port);
+    pktan_dest_key_make(&count.to, &dst, proto, has_ports, dst_port);
+    queue_count(r, &count);
     return TRUE;
 }
 
