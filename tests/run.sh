@@ -12,7 +12,8 @@
 #   4. compat: the same build, unit, integration and captures tests against
 #      Wireshark 4.4 (Debian 13) and 4.6 (unstable) in cached debootstrap
 #      chroots (packaging/compat/check.sh).
-# Installs the Debian packages it needs first (as root).
+# Installs the Debian packages it needs first (as root). Tests run as many
+# at once as there are cores; the GUI check runs alone.
 #
 # Usage: bash tests/run.sh [normal|sanitize|package|compat]...   (default: all four)
 set -euo pipefail
@@ -22,11 +23,19 @@ jobs=$(nproc)
 
 bash "$top/packaging/deps.sh" build run test package compat
 
+# The unprivileged account the tests run tshark as, made before the tests
+# run in parallel (tests/lib/wireshark_user.py would make it otherwise, and
+# two tests making it at once would race).
+id pktan-test >/dev/null 2>&1 ||
+  useradd --system --no-create-home --shell /usr/sbin/nologin pktan-test
+
+# Tests run as many at once as there are cores: each has its own HOME,
+# namespaces and X display, and most of their time is one tshark process.
 run_config() {
   local dir=$1 labels=$2; shift 2
   cmake -S "$top" -B "$dir" -DBUILD_TESTING=ON -DPKTAN_WERROR=ON "$@"
   cmake --build "$dir" --parallel "$jobs"
-  (cd "$dir" && ctest --output-on-failure --timeout 900 ${labels:+-L "$labels"})
+  (cd "$dir" && ctest --output-on-failure --timeout 900 --parallel "$jobs" ${labels:+-L "$labels"})
 }
 
 for config in "${@:-normal sanitize package compat}"; do
