@@ -173,6 +173,30 @@ def run_rounds(user, capture, commands, repeat, label=""):
     return samples
 
 
+def run_tree_pairs(user, capture, dests_zargs, repeat):
+    """-z dests,tree, each run followed at once by a pktan,dests run: the
+    ratio of a pair holds where single runs of either scatter (-z dests,tree
+    took 156 s in one run and 255 s in another)."""
+    tree_name, tree_zargs = SLOW[0]
+    pairs = {tree_name: [], "pktan,dests (after dests,tree)": []}
+    for pair_no in range(repeat):
+        for name, zargs in ((tree_name, tree_zargs),
+                            ("pktan,dests (after dests,tree)", dests_zargs)):
+            pairs[name].append(measure(user, capture, zargs))
+            print(f"  pair {pair_no + 1}: {name}: {pairs[name][-1][0]:.2f} s", flush=True)
+    return pairs
+
+
+def tree_lines(samples):
+    tree, dests = samples[SLOW[0][0]], samples["pktan,dests (after dests,tree)"]
+    ratios = sorted(t[0] / d[0] for t, d in zip(tree, dests))
+    return ["", f"`pktan,dests` against `-z dests,tree`, {len(ratios)} pairs (each `-z dests,tree` "
+                f"run followed at once by a `pktan,dests` run): **{statistics.median(ratios):.1f}x** "
+                f"faster by the median of the pairs' ratios (pairs {ratios[0]:.1f}x .. "
+                f"{ratios[-1]:.1f}x); `-z dests,tree` took {median(tree, 0):.1f} s, "
+                f"`pktan,dests` {median(dests, 0):.2f} s (medians)."]
+
+
 def median(samples, i):
     return statistics.median(s[i] for s in samples)
 
@@ -190,7 +214,7 @@ def table(args, packets, samples, commands, together, slow, tshark_version):
     floor_wall, floor_rss = median(samples[FLOOR[0]], 0), median(samples[FLOOR[0]], 1)
     lines = [f"{args.connections} connections from {args.clients} client hosts, {packets} packets "
              f"(pktan-gen --seed {args.seed} --clients {args.clients}); "
-             f"{args.repeat} interleaved rounds{' (1 run of dests,tree)' if slow else ''}; "
+             f"{args.repeat} interleaved rounds; "
              f"tshark {tshark_version}, {os.cpu_count()} cores. Wall and RSS: medians. "
              "vs floor: the median of each round's ratio to that round's floor run; "
              "the range is the lowest and highest of those ratios. Fastest: each command's "
@@ -209,7 +233,7 @@ def table(args, packets, samples, commands, together, slow, tshark_version):
             wall_cell = f"{statistics.median(walls):+.1%}"
             range_cell = f"{walls[0]:+.1%} .. {walls[-1]:+.1%}"
             rss_cell = f"{statistics.median(rsses):+.1%}"
-        else:  # measured once: against the floor's median
+        else:  # not in the rounds (-z dests,tree): against the floor's median
             wall_cell, range_cell = f"{wall / floor_wall - 1:+.1%}", ""
             rss_cell = f"{rss / floor_rss - 1:+.1%}"
         fastest = min(s[0] for s in samples[name])
@@ -222,10 +246,8 @@ def table(args, packets, samples, commands, together, slow, tshark_version):
     lines += ["", f"All pktan reports together: peak RSS {rss_all / floor_rss - 1:+.1%} of the "
                   f"floor's (bound: +{RSS_BOUND:.0%}"
                   f"{', EXCEEDED' if rss_all > floor_rss * (1 + RSS_BOUND) else ', kept'})."]
-    if slow and "pktan,dests" in samples:
-        dests = median(samples["pktan,dests"], 0)
-        tree = median(samples["-z dests,tree"], 0)
-        lines += ["", f"`pktan,dests` is {tree / dests:.1f}x faster than `-z dests,tree`."]
+    if slow and SLOW[0][0] in samples:
+        lines += tree_lines(samples)
     return lines
 
 
@@ -313,6 +335,9 @@ def main():
     ap.add_argument("--markdown", help="write the result tables here too")
     ap.add_argument("--without-dests-tree", action="store_true",
                     help="skip the one slow run (-z dests,tree, about 3 minutes at 250k)")
+    ap.add_argument("--tree-repeat", type=int, default=3,
+                    help="pairs of -z dests,tree and pktan,dests runs (about 3 minutes each "
+                         "at 250k)")
     ap.add_argument("--unexpected", choices=("auto", "yes", "no"), default="auto",
                     help="include pktan,unexpected (auto: if it runs on an empty capture)")
     ap.add_argument("--scaling", help="comma-separated connection counts, e.g. 50000,250000,1000000")
@@ -324,7 +349,7 @@ def main():
                     help="also count instructions and L1 cache misses (cachegrind) of the floor, each report and "
                          "all of them on an N-connection capture, e.g. 30000")
     args = ap.parse_args()
-    slow = [] if args.without_dests_tree else SLOW
+    slow = [] if args.without_dests_tree or args.tree_repeat < 1 else SLOW
     sizes = sorted({int(n) for n in args.scaling.split(",")}) if args.scaling else []
     if args.scaling_only and len(sizes) < 2 and not args.instructions:
         ap.error("--scaling-only needs --scaling with at least two sizes, or --instructions")
@@ -358,9 +383,9 @@ def main():
             capture, packets = generate(build, user, args.connections, args.seed, args.clients)
             cheap = [FLOOR] + alone + [together] + WIRESHARK
             samples = run_rounds(user, capture, cheap, args.repeat)
-            for name, zargs in slow:
-                samples[name] = [measure(user, capture, zargs)]
-                print(f"  {name}: {samples[name][0][0]:.2f} s", flush=True)
+            if slow and "pktan,dests" in samples:
+                samples.update(run_tree_pairs(user, capture, dict(alone)["pktan,dests"],
+                                              args.tree_repeat))
             lines += table(args, packets, samples, cheap + slow, together, slow, tshark_version)
             write_markdown(args, lines)
             if args.connections in sizes and args.scaling_clients == args.clients:
