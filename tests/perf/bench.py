@@ -47,6 +47,8 @@ WIRESHARK = [
     ("-z conv,tcp", ["-z", "conv,tcp"]),
 ]
 SLOW = [("-z dests,tree", ["-z", "dests,tree"])]
+# pktan,dests run right after each -z dests,tree run (run_tree_pairs).
+DESTS_AFTER_TREE = "pktan,dests (after dests,tree)"
 MAX_PER_CLIENT = 28000  # pktan-gen: distinct ephemeral ports per client host
 # Growth this much above the earlier segment's is more than run-to-run noise.
 NON_LINEAR = 1.30
@@ -178,17 +180,17 @@ def run_tree_pairs(user, capture, dests_zargs, repeat):
     ratio of a pair holds where single runs of either scatter (-z dests,tree
     took 156 s in one run and 255 s in another)."""
     tree_name, tree_zargs = SLOW[0]
-    pairs = {tree_name: [], "pktan,dests (after dests,tree)": []}
+    pairs = {tree_name: [], DESTS_AFTER_TREE: []}
     for pair_no in range(repeat):
         for name, zargs in ((tree_name, tree_zargs),
-                            ("pktan,dests (after dests,tree)", dests_zargs)):
+                            (DESTS_AFTER_TREE, dests_zargs)):
             pairs[name].append(measure(user, capture, zargs))
             print(f"  pair {pair_no + 1}: {name}: {pairs[name][-1][0]:.2f} s", flush=True)
     return pairs
 
 
 def tree_lines(samples):
-    tree, dests = samples[SLOW[0][0]], samples["pktan,dests (after dests,tree)"]
+    tree, dests = samples[SLOW[0][0]], samples[DESTS_AFTER_TREE]
     ratios = sorted(t[0] / d[0] for t, d in zip(tree, dests))
     return ["", f"`pktan,dests` against `-z dests,tree`, {len(ratios)} pairs (each `-z dests,tree` "
                 f"run followed at once by a `pktan,dests` run): **{statistics.median(ratios):.1f}x** "
@@ -334,7 +336,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--markdown", help="write the result tables here too")
     ap.add_argument("--without-dests-tree", action="store_true",
-                    help="skip the one slow run (-z dests,tree, about 3 minutes at 250k)")
+                    help="skip -z dests,tree and its pairs with pktan,dests (about 3 minutes "
+                         "a pair at 250k)")
     ap.add_argument("--tree-repeat", type=int, default=3,
                     help="pairs of -z dests,tree and pktan,dests runs (about 3 minutes each "
                          "at 250k)")
