@@ -23,14 +23,10 @@ jobs=$(nproc)
 
 bash "$top/packaging/deps.sh" build run test package compat
 
-# The unprivileged account the tests run tshark as, made before the tests
-# run in parallel (tests/lib/wireshark_user.py would make it otherwise, and
-# two tests making it at once would race).
-id pktan-test >/dev/null 2>&1 ||
-  useradd --system --no-create-home --shell /usr/sbin/nologin pktan-test
-
 # Tests run as many at once as there are cores: each has its own HOME,
-# namespaces and X display, and most of their time is one tshark process.
+# namespaces and X display, and most of their time is one tshark process
+# (the account they run it as is made once, under a lock:
+# tests/lib/wireshark_user.py).
 run_config() {
   local dir=$1 labels=$2; shift 2
   cmake -S "$top" -B "$dir" -DBUILD_TESTING=ON -DPKTAN_WERROR=ON "$@"

@@ -17,22 +17,21 @@ echo "== $(tshark --version 2>/dev/null | head -n 1), $(gcc --version | head -n 
 cmake -S "$src" -B "$build" -DBUILD_TESTING=ON -DPKTAN_WERROR=ON >/dev/null
 cmake --build "$build" --parallel "$jobs" -- --no-print-directory |
   { grep -Ev '^\[ *[0-9]+%\] (Building|Linking|Built target)' || true; }
-# The unprivileged account the tests run tshark as, made before the tests
-# run in parallel (tests/lib/wireshark_user.py would make it otherwise).
-id pktan-test >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin pktan-test
 (cd "$build" && ctest --output-on-failure --timeout 900 --parallel "$jobs" -L "$labels")
 
 # The release archive, installed by its own install.sh for the test
-# account in a fresh HOME, then -G plugins as that account.
+# account in a fresh HOME, then -G plugins as that account (made by the
+# tests' own helper, which the labels' tests may not have run).
+account=$(python3 "$src/tests/lib/wireshark_user.py")
 rm -rf "$dist"
 archive=$(bash "$src/packaging/release.sh" "$build" "$dist")
 echo "== release archive: $(basename "$archive")"
 home=$(mktemp -d)
 chmod 755 "$home"
 tar -C "$home" -xzf "$archive"
-chown -R pktan-test "$home"
-as_user() { runuser -u pktan-test -- env -i HOME="$home" PATH=/usr/bin:/bin LC_ALL=C.UTF-8 "$@"; }
+chown -R "$account" "$home"
+as_user() { runuser -u "$account" -- env -i HOME="$home" PATH=/usr/bin:/bin LC_ALL=C.UTF-8 "$@"; }
 as_user bash "$home"/pktan-*/install.sh
-echo "== tshark -G plugins (as pktan-test, installed by the archive's install.sh):"
+echo "== tshark -G plugins (as $account, installed by the archive's install.sh):"
 as_user tshark -G plugins | grep -F pktan
 rm -rf "$home"
