@@ -51,11 +51,17 @@ typedef struct {
     pktan_addr from;
 } icmp_evidence;
 
+/* A bit per (transport, stream) hash, set for each error's key: a draw
+ * asks about every attempt, twice, and most have no error, so the bit
+ * answers where the map would hash a key and miss. */
+#define QUOTED_STREAM_BITS 65536u
+
 struct pktan_conn {
     pktan_handshakes *tcp;
     gboolean owns_tcp;      /* not when it shares another report's */
     pktan_stream_map *udp;  /* of udp_flow, by udp.stream */
     pktan_record_map *icmp; /* of icmp_evidence, by icmp_key */
+    guint64 quoted_streams[QUOTED_STREAM_BITS / 64];
 };
 
 static const char *const outcome_names[PKTAN_OUTCOME_COUNT] = {
@@ -136,6 +142,7 @@ void pktan_conn_reset(pktan_conn *conn)
         pktan_handshakes_reset(conn->tcp);
     pktan_stream_map_clear(conn->udp);
     pktan_record_map_clear(conn->icmp);
+    memset(conn->quoted_streams, 0, sizeof conn->quoted_streams);
 }
 
 void pktan_conn_add_udp(pktan_conn *conn, const pktan_udp_datagram *d)
@@ -173,6 +180,18 @@ void pktan_conn_mark_tunnel(pktan_conn *conn, guint32 udp_stream)
         f->tunnel = 1;
 }
 
+static guint32 quoted_stream_bit(guint8 transport, guint32 stream)
+{
+    return (stream * 2u + (transport == PKTAN_IPPROTO_UDP)) % QUOTED_STREAM_BITS;
+}
+
+static gboolean maybe_quoted(const pktan_conn *conn, guint8 transport, guint32 stream)
+{
+    guint32 bit = quoted_stream_bit(transport, stream);
+
+    return (conn->quoted_streams[bit / 64] >> (bit % 64)) & 1;
+}
+
 static icmp_key key_of(guint8 transport, guint32 stream, const pktan_addr *client,
                        guint16 client_port, const pktan_addr *server, guint16 server_port)
 {
@@ -199,6 +218,9 @@ void pktan_conn_add_icmp(pktan_conn *conn, const pktan_icmp_error *icmp)
         return;
     e = pktan_record_map_get(conn->icmp, &key, &created);
     if (created) {
+        guint32 bit = quoted_stream_bit(key.transport, key.stream);
+
+        conn->quoted_streams[bit / 64] |= G_GUINT64_CONSTANT(1) << (bit % 64);
         e->type = icmp->type;
         e->code = icmp->code;
         e->frame = icmp->frame;
@@ -332,7 +354,7 @@ static const icmp_evidence *evidence_of(const pktan_conn *conn, guint8 transport
 {
     icmp_key key;
 
-    if (pktan_record_map_size(conn->icmp) == 0)
+    if (!maybe_quoted(conn, transport, stream))
         return NULL;
     key = key_of(transport, stream, client, client_port, server, server_port);
     return pktan_record_map_lookup(conn->icmp, &key);

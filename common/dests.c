@@ -232,6 +232,58 @@ static gint cmp_port_rows(gconstpointer pa, gconstpointer pb, gpointer sort)
                     (pktan_sort)GPOINTER_TO_INT(sort));
 }
 
+static void swap_rows(gpointer *rows, guint a, guint b)
+{
+    gpointer row = rows[a];
+
+    rows[a] = rows[b];
+    rows[b] = row;
+}
+
+/* A max-heap of n rows by cmp_rows: the root is the row that sorts last. */
+static void sift_down(gpointer *rows, guint n, guint i, pktan_sort sort)
+{
+    for (;;) {
+        guint last = i, child = 2 * i + 1;
+
+        if (child < n && cmp_rows(rows[child], rows[last], sort) > 0)
+            last = child;
+        if (child + 1 < n && cmp_rows(rows[child + 1], rows[last], sort) > 0)
+            last = child + 1;
+        if (last == i)
+            return;
+        swap_rows(rows, i, last);
+        i = last;
+    }
+}
+
+/* Puts the first n of the rows in order, the others after them in no
+ * order: a text report shows top= ports of a destination that may have
+ * tens of thousands (a client's ephemeral ports), and sorting them all was
+ * most of its draw. The n first stay in a heap while the others pass, then
+ * are heap-sorted; all of them are merge-sorted. */
+static void sort_first(GPtrArray *rows, guint n, pktan_sort sort)
+{
+    gpointer *r = rows->pdata;
+
+    if (n >= rows->len) {
+        g_ptr_array_sort_with_data(rows, cmp_port_rows, GINT_TO_POINTER(sort));
+        return;
+    }
+    for (guint i = n / 2; i-- > 0;)
+        sift_down(r, n, i, sort);
+    for (guint i = n; n > 0 && i < rows->len; i++) {
+        if (cmp_rows(r[i], r[0], sort) < 0) {
+            swap_rows(r, 0, i);
+            sift_down(r, n, 0, sort);
+        }
+    }
+    for (guint last = n; last-- > 1;) {
+        swap_rows(r, 0, last);
+        sift_down(r, last, 0, sort);
+    }
+}
+
 static gint cmp_groups(gconstpointer pa, gconstpointer pb, gpointer sort)
 {
     const pktan_dest_group *a = *(const pktan_dest_group *const *)pa;
@@ -246,7 +298,7 @@ static void free_group(gpointer p)
     g_free(g);
 }
 
-pktan_dests_table *pktan_dests_table_build(pktan_dests *d, pktan_sort sort, guint sorted_groups)
+pktan_dests_table *pktan_dests_table_build(pktan_dests *d, pktan_sort sort, guint top)
 {
     pktan_dests_table *t = g_new0(pktan_dests_table, 1);
     GHashTable *by_addr = g_hash_table_new(pktan_addr_hash, pktan_addr_key_equal);
@@ -280,11 +332,9 @@ pktan_dests_table *pktan_dests_table_build(pktan_dests *d, pktan_sort sort, guin
     g_hash_table_destroy(by_addr);
 
     g_ptr_array_sort_with_data(t->groups, cmp_groups, GINT_TO_POINTER(sort));
-    if (sorted_groups == 0 || sorted_groups > t->groups->len)
-        sorted_groups = t->groups->len;
-    for (guint i = 0; i < sorted_groups; i++) {
+    for (guint i = 0; i < (top == 0 ? t->groups->len : MIN(top, t->groups->len)); i++) {
         pktan_dest_group *g = g_ptr_array_index(t->groups, i);
-        g_ptr_array_sort_with_data(g->ports, cmp_port_rows, GINT_TO_POINTER(sort));
+        sort_first(g->ports, top == 0 ? g->ports->len : top, sort);
     }
     return t;
 }

@@ -94,11 +94,12 @@ typedef struct {
 } pktan_dests_table;
 
 /* Builds the sorted table (sort: PKTAN_SORT_BYTES or packets otherwise;
- * ties by address, transport, port). Ports are sorted in the first
- * sorted_groups groups only (0: in all), those a report prints. Rows point
- * into dests: free the table before dests changes. */
-pktan_dests_table *pktan_dests_table_build(pktan_dests *dests, pktan_sort sort,
-                                           guint sorted_groups);
+ * ties by address, transport, port). With top > 0 only what a text report
+ * prints is in order: the first top ports of the first top groups (the
+ * other ports of those groups follow them in no order, the other groups'
+ * are unsorted); 0 sorts every port. Rows point into dests: free the table
+ * before dests changes. */
+pktan_dests_table *pktan_dests_table_build(pktan_dests *dests, pktan_sort sort, guint top);
 void pktan_dests_table_free(pktan_dests_table *table);
 
 #endif

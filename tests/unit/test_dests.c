@@ -65,32 +65,45 @@ static void test_packets_view(void)
     pktan_dests_free(d);
 }
 
-/* Ports are sorted in the groups a text report prints (its top=), and in
- * the same order as when every group is sorted. */
-static void test_sorted_groups(void)
+/* With top=N, the first N ports of the first N groups are in the order
+ * they have when everything is sorted, and each group keeps all its ports. */
+static void test_top_sorted(void)
 {
     pktan_dests *d = pktan_dests_new(PKTAN_VIEW_PACKETS);
-    const guint16 ports[] = {22, 443, 80, 53};
-    pktan_dests_table *all, *first;
+    const guint16 ports[] = {22, 443, 80, 53, 8080, 25, 110};
+    pktan_dests_table *all;
 
     for (guint p = 0; p < G_N_ELEMENTS(ports); p++) {
         pktan_dest_key busy = key("10.0.0.2", 6, TRUE, ports[p]);
         pktan_dest_key quiet = key("10.0.0.3", 6, TRUE, ports[p]);
-        for (guint n = 0; n <= p; n++)
+        for (guint n = 0; n <= (p * 3) % 7; n++)
             pktan_dests_add_packet(d, &busy, 100, n);
         pktan_dests_add_packet(d, &quiet, 100, p);
     }
     all = pktan_dests_table_build(d, PKTAN_SORT_PACKETS, 0);
-    first = pktan_dests_table_build(d, PKTAN_SORT_PACKETS, 1);
-    g_assert_cmpuint(first->groups->len, ==, 2);
-    g_assert_cmpuint(group(first, 0)->total.packets, ==, 10);
-    for (guint p = 0; p < G_N_ELEMENTS(ports); p++)
-        g_assert_true(port_row(group(first, 0), p) == port_row(group(all, 0), p));
-    /* by packets: 53 (4), 80 (3), 443 (2), 22 (1) */
-    g_assert_cmpuint(port_row(group(first, 0), 0)->key.port, ==, 53);
-    g_assert_cmpuint(port_row(group(first, 0), 3)->key.port, ==, 22);
+    /* by packets: 80 (7), 8080 (6), 110 (5), 443 (4), 53 (3), 25 (2), 22 (1) */
+    g_assert_cmpuint(port_row(group(all, 0), 0)->key.port, ==, 80);
+    g_assert_cmpuint(port_row(group(all, 0), 1)->key.port, ==, 8080);
+    g_assert_cmpuint(port_row(group(all, 0), 2)->key.port, ==, 110);
+    g_assert_cmpuint(port_row(group(all, 0), 6)->key.port, ==, 22);
+    for (guint top = 1; top <= G_N_ELEMENTS(ports) + 1; top++) {
+        pktan_dests_table *t = pktan_dests_table_build(d, PKTAN_SORT_PACKETS, top);
+        guint64 packets = 0;
+
+        g_assert_cmpuint(t->groups->len, ==, 2);
+        g_assert_cmpuint(group(t, 0)->total.packets, ==, group(all, 0)->total.packets);
+        g_assert_cmpuint(group(t, 0)->ports->len, ==, G_N_ELEMENTS(ports));
+        for (guint p = 0; p < MIN(top, G_N_ELEMENTS(ports)); p++)
+            g_assert_true(port_row(group(t, 0), p) == port_row(group(all, 0), p));
+        for (guint p = 0; p < G_N_ELEMENTS(ports); p++)
+            packets += port_row(group(t, 0), p)->packets;
+        g_assert_cmpuint(packets, ==, group(all, 0)->total.packets);
+        if (top >= 2)
+            for (guint p = 0; p < MIN(top, G_N_ELEMENTS(ports)); p++)
+                g_assert_true(port_row(group(t, 1), p) == port_row(group(all, 1), p));
+        pktan_dests_table_free(t);
+    }
     pktan_dests_table_free(all);
-    pktan_dests_table_free(first);
     pktan_dests_free(d);
 }
 
@@ -224,7 +237,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/dests/packets_view", test_packets_view);
     g_test_add_func("/dests/stream_packets", test_stream_packets);
-    g_test_add_func("/dests/sorted_groups", test_sorted_groups);
+    g_test_add_func("/dests/top_sorted", test_top_sorted);
     g_test_add_func("/dests/server_from_syn", test_server_from_syn);
     g_test_add_func("/dests/server_without_handshake", test_server_without_handshake);
     g_test_add_func("/dests/reused_ports_are_two_conversations",
