@@ -261,7 +261,7 @@ static void sift_down(gpointer *rows, guint n, guint i, pktan_sort sort)
  * order: a text report shows top= ports of a destination that may have
  * tens of thousands (a client's ephemeral ports), and sorting them all was
  * most of its draw. The n first stay in a heap while the others pass, then
- * are heap-sorted; all of them are merge-sorted. */
+ * are heap-sorted. Asked for all of them (n >= len), it merge-sorts them. */
 static void sort_first(GPtrArray *rows, guint n, pktan_sort sort)
 {
     gpointer *r = rows->pdata;
@@ -272,7 +272,7 @@ static void sort_first(GPtrArray *rows, guint n, pktan_sort sort)
     }
     for (guint i = n / 2; i-- > 0;)
         sift_down(r, n, i, sort);
-    for (guint i = n; n > 0 && i < rows->len; i++) {
+    for (guint i = n; i < rows->len; i++) {
         if (cmp_rows(r[i], r[0], sort) < 0) {
             swap_rows(r, 0, i);
             sift_down(r, n, 0, sort);
@@ -332,10 +332,10 @@ pktan_dests_table *pktan_dests_table_build(pktan_dests *d, pktan_sort sort, guin
     g_hash_table_destroy(by_addr);
 
     g_ptr_array_sort_with_data(t->groups, cmp_groups, GINT_TO_POINTER(sort));
-    for (guint i = 0; i < (top == 0 ? t->groups->len : MIN(top, t->groups->len)); i++) {
-        pktan_dest_group *g = g_ptr_array_index(t->groups, i);
-        sort_first(g->ports, top == 0 ? g->ports->len : top, sort);
-    }
+    if (top == 0)
+        top = G_MAXUINT;
+    for (guint i = 0; i < MIN(top, t->groups->len); i++)
+        sort_first(((pktan_dest_group *)g_ptr_array_index(t->groups, i))->ports, top, sort);
     return t;
 }
 

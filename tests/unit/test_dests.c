@@ -81,6 +81,7 @@ static void test_top_sorted(void)
         pktan_dests_add_packet(d, &quiet, 100, p);
     }
     all = pktan_dests_table_build(d, PKTAN_SORT_PACKETS, 0);
+    g_assert_cmpuint(group(all, 0)->total.packets, ==, 28);
     /* by packets: 80 (7), 8080 (6), 110 (5), 443 (4), 53 (3), 25 (2), 22 (1) */
     g_assert_cmpuint(port_row(group(all, 0), 0)->key.port, ==, 80);
     g_assert_cmpuint(port_row(group(all, 0), 1)->key.port, ==, 8080);
