@@ -269,6 +269,15 @@ def growth(cost1, n1, cost2, n2, start):
     return ((cost2 - start) / n2) / max((cost1 - start) / n1, 1e-12)
 
 
+def verdict(ratio, flags, what, span):
+    """The growth cell for ratio; past NON_LINEAR, what grew over span
+    joins flags."""
+    if ratio <= NON_LINEAR:
+        return f"{ratio:.2f}x"
+    flags.append(f"{what} {ratio:.2f}x {span}")
+    return f"{ratio:.2f}x NON-LINEAR"
+
+
 def scaling_table(args, points, together_name, startup, tshark_version):
     """points: [(connections, packets, samples)] in increasing size; startup:
     (wall, RSS MiB) of tshark on an empty capture, taken off before costs are
@@ -324,17 +333,12 @@ def scaling_table(args, points, together_name, startup, tshark_version):
             ratio_w = growth(q1, n1, q2, n2, startup[0])
             ratio_m = growth(median(s1[name], 0), n1, median(s2[name], 0), n2, startup[0])
             ratio_r = growth(r1, n1, r2, n2, startup[1])
-            cells = []
-            for what, ratio in (("time", ratio_w), ("memory", ratio_r)):
-                if ratio > NON_LINEAR:
-                    flags.append(f"{name}: {what} per connection {ratio:.2f}x from {n1} to {n2}")
-                    cells.append(f"{ratio:.2f}x NON-LINEAR")
-                else:
-                    cells.append(f"{ratio:.2f}x")
-                if what == "time":
-                    cells.append(f"{ratio_m:.2f}x")
-            cells.append("" if name == FLOOR[0] else
-                         f"{floor_share(s2, name) / floor_share(s1, name):.2f}x")
+            span = f"from {n1} to {n2}"
+            cells = [verdict(ratio_w, flags, f"{name}: time per connection", span),
+                     f"{ratio_m:.2f}x",
+                     verdict(ratio_r, flags, f"{name}: memory per connection", span),
+                     "" if name == FLOOR[0] else
+                     f"{floor_share(s2, name) / floor_share(s1, name):.2f}x"]
             lines.append(f"| {n1} | {n2} | `{name}` | {(q2 - q1) * 1e6 / (n2 - n1):.1f} "
                          f"| {(r2 - r1) * 1048576 / (n2 - n1):.0f} | {' | '.join(cells)} |")
     exceeded = [n for n, _, s in points
