@@ -140,11 +140,13 @@ static void count_at_stream_end(dests_report *r, const pktan_dest_key *key, guin
                                    .when = when});
 }
 
+/* A new frame leaves nothing waiting and no stream end found; the other
+ * fields are written before they are read. */
 static frame_rows *frame_of(dests_report *r, const packet_info *pinfo)
 {
     if (r->frame.frame != pinfo->num) {
         count_waiting(r);
-        memset(&r->frame, 0, sizeof r->frame);
+        r->frame.found = FALSE;
         r->frame.frame = pinfo->num;
     }
     return &r->frame;
@@ -281,20 +283,20 @@ static void count_transport_conversation(dests_report *r, int tap, packet_info *
                        th->th_sport, th->th_dport, th->th_stream, hint);
 }
 
-static void dests_packet(void *report, int tap, packet_info *pinfo, const void *data)
+static void packets_view_packet(void *report, int tap, packet_info *pinfo, const void *data)
 {
-    dests_report *r = report;
-
-    gboolean transport = tap == PKTAN_TAP_TCP || tap == PKTAN_TAP_UDP;
-
-    if (r->output.args->view == PKTAN_VIEW_PACKETS && transport)
-        find_transport_stream_end(r, tap, pinfo, data);
-    else if (r->output.args->view == PKTAN_VIEW_PACKETS)
-        count_packet(r, tap, pinfo, data);
-    else if (transport)
-        count_transport_conversation(r, tap, pinfo, data);
+    if (tap == PKTAN_TAP_TCP || tap == PKTAN_TAP_UDP)
+        find_transport_stream_end(report, tap, pinfo, data);
     else
-        count_ip_conversation(r, tap, pinfo, data);
+        count_packet(report, tap, pinfo, data);
+}
+
+static void servers_view_packet(void *report, int tap, packet_info *pinfo, const void *data)
+{
+    if (tap == PKTAN_TAP_TCP || tap == PKTAN_TAP_UDP)
+        count_transport_conversation(report, tap, pinfo, data);
+    else
+        count_ip_conversation(report, tap, pinfo, data);
 }
 
 static void dests_reset(void *report)
@@ -333,11 +335,14 @@ static void dests_finish(void *report)
  * view their streams. */
 char *pktan_dests_start(const pktan_report_output *output)
 {
-    static const pktan_report_reader reader = {
+    pktan_report_reader reader = {
         PKTAN_TAP_BIT(PKTAN_TAP_IP) | PKTAN_TAP_BIT(PKTAN_TAP_IPV6) |
             PKTAN_TAP_BIT(PKTAN_TAP_TCP) | PKTAN_TAP_BIT(PKTAN_TAP_UDP),
-        FALSE, dests_packet, dests_reset, dests_draw, dests_finish};
+        FALSE, packets_view_packet, dests_reset, dests_draw, dests_finish};
     dests_report *r = g_new0(dests_report, 1);
+
+    if (output->args->view != PKTAN_VIEW_PACKETS)
+        reader.packet = servers_view_packet;
 
     r->output = *output;
     r->dests = pktan_dests_new(output->args->view);
