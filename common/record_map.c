@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "flow_key.h"
+#include "prefault.h"
 
 #define CHUNK_BITS 12
 #define CHUNK_RECORDS (1u << CHUNK_BITS)
@@ -128,6 +129,7 @@ static guint8 *new_record(pktan_record_map *m, const void *key)
     if ((m->count & (CHUNK_RECORDS - 1)) == 0) {
         m->chunks = g_renew(guint8 *, m->chunks, m->n_chunks + 1);
         m->chunks[m->n_chunks++] = g_malloc(CHUNK_RECORDS * m->record_size);
+        pktan_prefault(m->chunks[m->n_chunks - 1], CHUNK_RECORDS * m->record_size);
     }
     record = pktan_record_map_nth(m, m->count);
     memset(record, 0, m->record_size);

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "prefault.h"
 #include "record_map.h"
 
 /* The stream array may grow to this many entries per record held (plus a
@@ -107,6 +108,7 @@ void *pktan_stream_array_reach(void *array, guint32 *len, gsize element_size, gu
     grown = MAX(MAX((guint64)index + 1, (guint64)*len * 2), start);
     grown = MIN(grown, limit);
     array = g_realloc(array, grown * element_size);
+    pktan_prefault((guint8 *)array + *len * element_size, (grown - *len) * element_size);
     memset((guint8 *)array + *len * element_size, 0, (grown - *len) * element_size);
     *len = (guint32)grown;
     return array;
