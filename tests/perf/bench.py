@@ -110,8 +110,9 @@ def instructions_table(args, packets, commands, counts):
 
     lines = [f"Instructions and level-1 cache misses (valgrind cachegrind, I1 and D1 "
              f"32 KiB 8-way) on {args.instructions} connections, {packets} packets "
-             f"(pktan-gen --seed {args.seed} --clients {args.clients}); one run each, the same "
-             "in every run.",
+             f"(pktan-gen --seed {args.seed} --clients {args.clients}); one run each (pktan's own "
+             "counts are the same in every run; Wireshark's move by a few per packet between "
+             "runs).",
              "",
              "| command | instructions (M) | vs floor | per packet vs floor "
              "| I1 misses per packet vs floor | D1 misses per packet vs floor |",
