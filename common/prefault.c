@@ -13,13 +13,11 @@
 void pktan_prefault(void *start, gsize len)
 {
 #ifdef MADV_POPULATE_WRITE
-    static uintptr_t page;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     uintptr_t first, end;
 
     if (len < PREFAULT_MIN)
         return;
-    if (page == 0)
-        page = (uintptr_t)sysconf(_SC_PAGESIZE);
     /* Whole pages only: madvise takes page-aligned ranges, and a page
      * shared with other allocations is probably resident already. */
     first = ((uintptr_t)start + page - 1) & ~(page - 1);

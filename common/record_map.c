@@ -127,9 +127,12 @@ static guint8 *new_record(pktan_record_map *m, const void *key)
     guint8 *record;
 
     if ((m->count & (CHUNK_RECORDS - 1)) == 0) {
+        gsize size = CHUNK_RECORDS * m->record_size;
+        guint8 *chunk = g_malloc(size);
+
+        pktan_prefault(chunk, size);
         m->chunks = g_renew(guint8 *, m->chunks, m->n_chunks + 1);
-        m->chunks[m->n_chunks++] = g_malloc(CHUNK_RECORDS * m->record_size);
-        pktan_prefault(m->chunks[m->n_chunks - 1], CHUNK_RECORDS * m->record_size);
+        m->chunks[m->n_chunks++] = chunk;
     }
     record = pktan_record_map_nth(m, m->count);
     memset(record, 0, m->record_size);

@@ -102,14 +102,18 @@ void *pktan_stream_array_reach(void *array, guint32 *len, gsize element_size, gu
                                guint64 limit, guint32 start)
 {
     guint64 grown;
+    guint8 *added;
+    gsize added_size;
 
     if (index < *len || index >= limit)
         return array;
     grown = MAX(MAX((guint64)index + 1, (guint64)*len * 2), start);
     grown = MIN(grown, limit);
     array = g_realloc(array, grown * element_size);
-    pktan_prefault((guint8 *)array + *len * element_size, (grown - *len) * element_size);
-    memset((guint8 *)array + *len * element_size, 0, (grown - *len) * element_size);
+    added = (guint8 *)array + *len * element_size;
+    added_size = (grown - *len) * element_size;
+    pktan_prefault(added, added_size);
+    memset(added, 0, added_size);
     *len = (guint32)grown;
     return array;
 }
