@@ -81,14 +81,19 @@ static void feed_quoted(pktan_conn_feed *feed, packet_info *pinfo, const address
     feed->quoted_stream = e.stream;
 }
 
-void pktan_conn_feed_ip(pktan_conn_feed *feed, packet_info *pinfo, const address *src,
-                        const address *dst, guint8 upper_protocol)
+static void start_frame(pktan_conn_feed *feed, guint32 frame)
 {
-    if (feed->frame != pinfo->num) {
-        feed->frame = pinfo->num;
+    if (feed->frame != frame) {
+        feed->frame = frame;
         feed->after_icmp = FALSE;
         feed->quoted_transport = 0;
     }
+}
+
+void pktan_conn_feed_ip(pktan_conn_feed *feed, packet_info *pinfo, const address *src,
+                        const address *dst, guint8 upper_protocol)
+{
+    start_frame(feed, pinfo->num);
     if (feed->after_icmp) {
         feed->after_icmp = FALSE;
         feed_quoted(feed, pinfo, src, dst, upper_protocol);
@@ -109,18 +114,37 @@ const pktan_handshake *pktan_conn_feed_tcp(pktan_conn_feed *feed, const packet_i
     return pktan_handshakes_add_tap(pktan_conn_handshakes(feed->conn), th, pinfo, completed);
 }
 
+static void add_udp(pktan_conn_feed *feed, guint32 frame, pktan_ns time, pktan_udp_datagram *d,
+                    guint32 stream, guint16 src_port, guint16 dst_port)
+{
+    d->stream = stream;
+    d->frame = frame;
+    feed->udp_frame = frame;
+    feed->udp_stream = stream;
+    d->time = time;
+    d->src_port = src_port;
+    d->dst_port = dst_port;
+    pktan_conn_add_udp(feed->conn, d);
+}
+
 void pktan_conn_feed_udp(pktan_conn_feed *feed, const packet_info *pinfo, const e_udphdr *uh)
 {
     pktan_udp_datagram d;
 
-    if (!pktan_addr_from_address(&uh->ip_src, &d.src) || !pktan_addr_from_address(&uh->ip_dst, &d.dst))
+    if (pktan_addr_from_address(&uh->ip_src, &d.src) && pktan_addr_from_address(&uh->ip_dst, &d.dst))
+        add_udp(feed, pinfo->num, pktan_ns_from_nstime(&pinfo->abs_ts), &d, uh->uh_stream,
+                uh->uh_sport, uh->uh_dport);
+}
+
+void pktan_conn_feed_frame(pktan_conn_feed *feed, const pktan_frame_record *frame)
+{
+    pktan_udp_datagram d;
+
+    start_frame(feed, frame->frame);
+    if (frame->transport != PKTAN_IPPROTO_UDP)
         return;
-    d.stream = uh->uh_stream;
-    d.frame = pinfo->num;
-    feed->udp_frame = pinfo->num;
-    feed->udp_stream = uh->uh_stream;
-    d.time = pktan_ns_from_nstime(&pinfo->abs_ts);
-    d.src_port = uh->uh_sport;
-    d.dst_port = uh->uh_dport;
-    pktan_conn_add_udp(feed->conn, &d);
+    d.src = frame->src;
+    d.dst = frame->dst;
+    add_udp(feed, frame->frame, frame->abs_time, &d, frame->stream, frame->src_port,
+            frame->dst_port);
 }

@@ -14,6 +14,7 @@
 #include <epan/dissectors/packet-udp.h>
 
 #include "conn.h"
+#include "frame_record.h"
 
 typedef struct {
     pktan_conn *conn;
@@ -41,5 +42,9 @@ void pktan_conn_feed_ip(pktan_conn_feed *feed, packet_info *pinfo, const address
 const pktan_handshake *pktan_conn_feed_tcp(pktan_conn_feed *feed, const packet_info *pinfo,
                                            const struct tcpheader *th, gboolean *completed);
 void pktan_conn_feed_udp(pktan_conn_feed *feed, const packet_info *pinfo, const e_udphdr *uh);
+
+/* A frame of the common shape (frame_record.h) in place of its IP and its
+ * TCP or UDP header: a TCP segment reaches the handshake tracker apart. */
+void pktan_conn_feed_frame(pktan_conn_feed *feed, const pktan_frame_record *frame);
 
 #endif

@@ -29,25 +29,66 @@ pktan_ns pktan_ns_from_nstime(const nstime_t *t)
     return (pktan_ns)t->secs * PKTAN_NS_PER_SEC + t->nsecs;
 }
 
-static gboolean segment_from_tap(const struct tcpheader *th, const packet_info *pinfo,
-                                 pktan_tcp_segment *seg)
+gboolean pktan_same_address(const address *a, const address *b)
 {
-    if (!pktan_addr_from_address(&th->ip_src, &seg->src) ||
-        !pktan_addr_from_address(&th->ip_dst, &seg->dst))
-        return FALSE;
-    seg->stream = th->th_stream;
-    seg->frame = pinfo->num;
-    seg->time = pktan_ns_from_nstime(&pinfo->abs_ts);
-    seg->src_port = th->th_sport;
-    seg->dst_port = th->th_dport;
-    seg->flags = th->th_flags;
-    return TRUE;
+    return (a->data == b->data && a->type == b->type && a->len == b->len) || addresses_equal(a, b);
+}
+
+gboolean pktan_is_pinfo_transport(const packet_info *pinfo, port_type ptype, const address *src,
+                                  const address *dst, guint16 src_port, guint16 dst_port)
+{
+    return pinfo->ptype == ptype && pinfo->srcport == src_port && pinfo->destport == dst_port &&
+           pktan_same_address(&pinfo->net_src, src) && pktan_same_address(&pinfo->net_dst, dst);
+}
+
+gboolean pktan_to_lower_end(const address *src, const address *dst, guint16 src_port,
+                            guint16 dst_port)
+{
+    return dst_port != src_port ? dst_port < src_port : cmp_address(dst, src) < 0;
+}
+
+pktan_server_hint pktan_server_hint_of_tcp(guint16 th_flags)
+{
+    if (!(th_flags & TH_SYN))
+        return PKTAN_SERVER_HINT_NONE;
+    return (th_flags & TH_ACK) ? PKTAN_SERVER_HINT_SRC : PKTAN_SERVER_HINT_DST;
+}
+
+/* The segment's fields but its addresses. */
+static void segment_fill(pktan_tcp_segment *seg, guint32 stream, guint32 frame, pktan_ns time,
+                         guint16 src_port, guint16 dst_port, guint16 flags)
+{
+    seg->stream = stream;
+    seg->frame = frame;
+    seg->time = time;
+    seg->src_port = src_port;
+    seg->dst_port = dst_port;
+    seg->flags = flags;
 }
 
 gboolean pktan_handshakes_segment_of_tap(const pktan_handshakes *hs, const struct tcpheader *th,
                                          const packet_info *pinfo, pktan_tcp_segment *seg)
 {
-    return !pktan_handshakes_settled(hs, th->th_stream) && segment_from_tap(th, pinfo, seg);
+    if (pktan_handshakes_settled(hs, th->th_stream) ||
+        !pktan_addr_from_address(&th->ip_src, &seg->src) ||
+        !pktan_addr_from_address(&th->ip_dst, &seg->dst))
+        return FALSE;
+    segment_fill(seg, th->th_stream, pinfo->num, pktan_ns_from_nstime(&pinfo->abs_ts),
+                 th->th_sport, th->th_dport, th->th_flags);
+    return TRUE;
+}
+
+gboolean pktan_handshakes_segment_of_frame(const pktan_handshakes *hs,
+                                           const pktan_frame_record *frame,
+                                           pktan_tcp_segment *seg)
+{
+    if (pktan_handshakes_settled(hs, frame->stream))
+        return FALSE;
+    seg->src = frame->src;
+    seg->dst = frame->dst;
+    segment_fill(seg, frame->stream, frame->frame, frame->abs_time, frame->src_port,
+                 frame->dst_port, frame->tcp_flags);
+    return TRUE;
 }
 
 const pktan_handshake *pktan_handshakes_add_tap(pktan_handshakes *hs, const struct tcpheader *th,

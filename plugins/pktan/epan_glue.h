@@ -9,6 +9,8 @@
 #include <wsutil/nstime.h>
 
 #include "addr.h"
+#include "conversation.h"
+#include "frame_record.h"
 #include "handshake.h"
 #include "report_context.h"
 #include "time_format.h"
@@ -18,11 +20,34 @@ gboolean pktan_addr_from_address(const address *in, pktan_addr *out);
 
 pktan_ns pktan_ns_from_nstime(const nstime_t *t);
 
+/* Whether a and b are the same address. The tcp and udp taps' addresses
+ * are shallow copies of pinfo's, so the pointers are compared first, which
+ * spares two memcmp calls a packet. */
+gboolean pktan_same_address(const address *a, const address *b);
+
+/* Whether a TCP or UDP header (ptype PT_TCP or PT_UDP) has pinfo's
+ * addresses and ports: the ones Wireshark's Destinations and Ports reads. */
+gboolean pktan_is_pinfo_transport(const packet_info *pinfo, port_type ptype, const address *src,
+                                  const address *dst, guint16 src_port, guint16 dst_port);
+
+/* Whether a stream's packets from src to dst go to its lower end: the
+ * lower port, or for equal ports the lower address. */
+gboolean pktan_to_lower_end(const address *src, const address *dst, guint16 src_port,
+                            guint16 dst_port);
+
+/* A SYN names its destination the server, a SYN/ACK its source. */
+pktan_server_hint pktan_server_hint_of_tcp(guint16 th_flags);
+
 /* A tcp tap record as the handshake tracker's segment; FALSE when the
  * tracker need not see it: a connection already settled, whose segments
  * change nothing, or addresses that are not IPv4/IPv6. */
 gboolean pktan_handshakes_segment_of_tap(const pktan_handshakes *hs, const struct tcpheader *th,
                                          const packet_info *pinfo, pktan_tcp_segment *seg);
+
+/* The same for a frame record's TCP header (frame->transport TCP). */
+gboolean pktan_handshakes_segment_of_frame(const pktan_handshakes *hs,
+                                           const pktan_frame_record *frame,
+                                           pktan_tcp_segment *seg);
 
 /* A tcp tap record into the handshake tracker, as pktan_handshakes_add()
  * (NULL, *completed FALSE: a connection already settled, whose segments

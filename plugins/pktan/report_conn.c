@@ -39,6 +39,11 @@ static void conn_packet(void *report, int tap, packet_info *pinfo, const void *d
     }
 }
 
+static void conn_frame(void *report, const pktan_frame_record *frame)
+{
+    pktan_conn_feed_frame(&((conn_report *)report)->feed, frame);
+}
+
 static void conn_reset(void *report)
 {
     pktan_conn_feed_reset(&((conn_report *)report)->feed);
@@ -66,7 +71,7 @@ char *pktan_conn_start(const pktan_report_output *output)
 {
     static const pktan_report_reader reader = {
         PKTAN_TAP_BIT(PKTAN_TAP_IP) | PKTAN_TAP_BIT(PKTAN_TAP_IPV6) | PKTAN_TAP_BIT(PKTAN_TAP_UDP),
-        TRUE, conn_packet, conn_reset, conn_draw, conn_finish};
+        TRUE, conn_packet, conn_frame, conn_reset, conn_draw, conn_finish};
     conn_report *r = g_new0(conn_report, 1);
 
     r->output = *output;

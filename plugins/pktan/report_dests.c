@@ -142,12 +142,12 @@ static void count_at_stream_end(dests_report *r, const pktan_dest_key *key, guin
 
 /* A new frame leaves nothing waiting and no stream end found; the other
  * fields are written before they are read. */
-static frame_rows *frame_of(dests_report *r, const packet_info *pinfo)
+static frame_rows *frame_of(dests_report *r, guint32 frame)
 {
-    if (r->frame.frame != pinfo->num) {
+    if (r->frame.frame != frame) {
         count_waiting(r);
         r->frame.found = FALSE;
-        r->frame.frame = pinfo->num;
+        r->frame.frame = frame;
     }
     return &r->frame;
 }
@@ -170,7 +170,7 @@ static void count_packet(dests_report *r, int tap, packet_info *pinfo, const voi
         queue_packet(r, &key, bytes, when);
         return;
     }
-    f = frame_of(r, pinfo);
+    f = frame_of(r, pinfo->num);
     if (f->found) {
         count_at_stream_end(r, &key, bytes, when);
         return;
@@ -181,30 +181,20 @@ static void count_packet(dests_report *r, int tap, packet_info *pinfo, const voi
     f->when = when;
 }
 
-/* The tcp and udp taps' addresses are shallow copies of pinfo's, so the
- * bytes are mostly the same ones: the pointers are compared first, which
- * spares two memcmp calls a packet. */
-static gboolean same_address(const address *a, const address *b)
-{
-    return (a->data == b->data && a->type == b->type && a->len == b->len) || addresses_equal(a, b);
-}
-
 /* A TCP or UDP header is the frame's stream end if pinfo's addresses and
  * ports, the ones the key is made of, are its own. */
 static void find_stream_end(dests_report *r, packet_info *pinfo, port_type ptype,
                             const address *src, const address *dst, guint16 src_port,
                             guint16 dst_port, guint32 stream)
 {
-    frame_rows *f = frame_of(r, pinfo);
+    frame_rows *f = frame_of(r, pinfo->num);
 
-    if (f->found || pinfo->ptype != ptype || pinfo->srcport != src_port ||
-        pinfo->destport != dst_port || !same_address(&pinfo->net_src, src) ||
-        !same_address(&pinfo->net_dst, dst))
+    if (f->found || !pktan_is_pinfo_transport(pinfo, ptype, src, dst, src_port, dst_port))
         return;
     f->found = TRUE;
     f->streams = ptype == PT_TCP ? PKTAN_STREAMS_TCP : PKTAN_STREAMS_UDP;
     f->stream = stream;
-    f->to_lower_end = dst_port != src_port ? dst_port < src_port : cmp_address(dst, src) < 0;
+    f->to_lower_end = pktan_to_lower_end(src, dst, src_port, dst_port);
     for (; f->waiting > 0; f->waiting--)
         count_at_stream_end(r, &f->key, f->bytes, f->when);
 }
@@ -224,27 +214,34 @@ static void find_transport_stream_end(dests_report *r, int tap, packet_info *pin
 }
 
 /* servers view: one packet of a conversation, both directions counted at
- * its server; FALSE when it does not count (not IP, or args->host is
- * neither end). */
-static gboolean count_conversation(dests_report *r, packet_info *pinfo, const address *src_address,
-                                   const address *dst_address, guint8 proto, gboolean has_ports,
-                                   guint16 src_port, guint16 dst_port, guint32 stream,
-                                   pktan_server_hint hint)
+ * its server, unless args->host is neither end. */
+static void count_conversation_of(dests_report *r, guint32 bytes, pktan_ns when,
+                                  const pktan_addr *src, const pktan_addr *dst, guint8 proto,
+                                  gboolean has_ports, guint16 src_port, guint16 dst_port,
+                                  guint32 stream, pktan_server_hint hint)
 {
-    pktan_addr src, dst;
     const pktan_args *args = r->output.args;
     queued_count count = {.kind = COUNT_CONVERSATION, .stream = stream, .hint = hint,
-                          .bytes = pinfo->fd->pkt_len,
-                          .when = pktan_ns_from_nstime(&pinfo->rel_ts)};
+                          .bytes = bytes, .when = when};
 
-    if (!pktan_addr_from_address(src_address, &src) || !pktan_addr_from_address(dst_address, &dst))
-        return FALSE;
-    if (args->has_host && !pktan_addr_equal(&src, &args->host) && !pktan_addr_equal(&dst, &args->host))
-        return FALSE;
-    pktan_dest_key_make(&count.key, &src, proto, has_ports, src_port);
-    pktan_dest_key_make(&count.to, &dst, proto, has_ports, dst_port);
+    if (args->has_host && !pktan_addr_equal(src, &args->host) && !pktan_addr_equal(dst, &args->host))
+        return;
+    pktan_dest_key_make(&count.key, src, proto, has_ports, src_port);
+    pktan_dest_key_make(&count.to, dst, proto, has_ports, dst_port);
     queue_count(r, &count);
-    return TRUE;
+}
+
+/* The same from Wireshark's addresses; none for other than IPv4 and IPv6. */
+static void count_conversation(dests_report *r, packet_info *pinfo, const address *src_address,
+                               const address *dst_address, guint8 proto, gboolean has_ports,
+                               guint16 src_port, guint16 dst_port, guint32 stream,
+                               pktan_server_hint hint)
+{
+    pktan_addr src, dst;
+
+    if (pktan_addr_from_address(src_address, &src) && pktan_addr_from_address(dst_address, &dst))
+        count_conversation_of(r, pinfo->fd->pkt_len, pktan_ns_from_nstime(&pinfo->rel_ts), &src,
+                              &dst, proto, has_ports, src_port, dst_port, stream, hint);
 }
 
 /* servers view, IP header: conversations of transports other than TCP and
@@ -263,24 +260,20 @@ static void count_ip_conversation(dests_report *r, int tap, packet_info *pinfo,
                        PKTAN_SERVER_HINT_NONE);
 }
 
-/* A SYN names its destination the server, a SYN/ACK its source. Headers
- * quoted in ICMP errors never reach this report. */
+/* Headers quoted in ICMP errors never reach this report. */
 static void count_transport_conversation(dests_report *r, int tap, packet_info *pinfo,
                                          const void *data)
 {
     const struct tcpheader *th = data;
     const e_udphdr *uh = data;
-    pktan_server_hint hint = PKTAN_SERVER_HINT_NONE;
 
-    if (tap == PKTAN_TAP_UDP) {
+    if (tap == PKTAN_TAP_UDP)
         count_conversation(r, pinfo, &uh->ip_src, &uh->ip_dst, PKTAN_IPPROTO_UDP, TRUE,
-                           uh->uh_sport, uh->uh_dport, uh->uh_stream, hint);
-        return;
-    }
-    if (th->th_flags & TH_SYN)
-        hint = (th->th_flags & TH_ACK) ? PKTAN_SERVER_HINT_SRC : PKTAN_SERVER_HINT_DST;
-    count_conversation(r, pinfo, &th->ip_src, &th->ip_dst, PKTAN_IPPROTO_TCP, TRUE,
-                       th->th_sport, th->th_dport, th->th_stream, hint);
+                           uh->uh_sport, uh->uh_dport, uh->uh_stream, PKTAN_SERVER_HINT_NONE);
+    else
+        count_conversation(r, pinfo, &th->ip_src, &th->ip_dst, PKTAN_IPPROTO_TCP, TRUE,
+                           th->th_sport, th->th_dport, th->th_stream,
+                           pktan_server_hint_of_tcp(th->th_flags));
 }
 
 static void packets_view_packet(void *report, int tap, packet_info *pinfo, const void *data)
@@ -297,6 +290,35 @@ static void servers_view_packet(void *report, int tap, packet_info *pinfo, const
         count_transport_conversation(report, tap, pinfo, data);
     else
         count_ip_conversation(report, tap, pinfo, data);
+}
+
+/* A frame record: its IP header counts at its TCP or UDP header's stream
+ * end, as the two records would (after what an earlier frame left
+ * waiting). */
+static void packets_view_frame(void *report, const pktan_frame_record *frame)
+{
+    dests_report *r = report;
+    const pktan_args *args = r->output.args;
+    queued_count count = {.kind = COUNT_STREAM_PACKET,
+                          .streams = frame->transport == PKTAN_IPPROTO_TCP ? PKTAN_STREAMS_TCP
+                                                                           : PKTAN_STREAMS_UDP,
+                          .stream = frame->stream,
+                          .to_lower_end = frame->to_lower_end,
+                          .bytes = frame->bytes,
+                          .when = frame->rel_time};
+
+    frame_of(r, frame->frame);
+    if (args->has_host && !pktan_addr_equal(&frame->src, &args->host))
+        return;
+    pktan_dest_key_make(&count.key, &frame->dst, frame->transport, TRUE, frame->dst_port);
+    queue_count(r, &count);
+}
+
+static void servers_view_frame(void *report, const pktan_frame_record *frame)
+{
+    count_conversation_of(report, frame->bytes, frame->rel_time, &frame->src, &frame->dst,
+                          frame->transport, TRUE, frame->src_port, frame->dst_port, frame->stream,
+                          frame->hint);
 }
 
 static void dests_reset(void *report)
@@ -338,11 +360,13 @@ char *pktan_dests_start(const pktan_report_output *output)
     pktan_report_reader reader = {
         PKTAN_TAP_BIT(PKTAN_TAP_IP) | PKTAN_TAP_BIT(PKTAN_TAP_IPV6) |
             PKTAN_TAP_BIT(PKTAN_TAP_TCP) | PKTAN_TAP_BIT(PKTAN_TAP_UDP),
-        FALSE, packets_view_packet, dests_reset, dests_draw, dests_finish};
+        FALSE, packets_view_packet, packets_view_frame, dests_reset, dests_draw, dests_finish};
     dests_report *r = g_new0(dests_report, 1);
 
-    if (output->args->view != PKTAN_VIEW_PACKETS)
+    if (output->args->view != PKTAN_VIEW_PACKETS) {
         reader.packet = servers_view_packet;
+        reader.frame = servers_view_frame;
+    }
 
     r->output = *output;
     r->dests = pktan_dests_new(output->args->view);

@@ -13,6 +13,7 @@
 #include <epan/tap.h>
 
 #include "dialog_taps.h"
+#include "frame_record.h"
 #include "handshake.h"
 #include "report_args.h"
 #include "reports.h"
@@ -32,6 +33,7 @@ typedef struct {
     guint taps;           /* PKTAN_TAP_BIT of each tap read */
     gboolean quoted;      /* ip and ipv6 also give the headers ICMP errors quote */
     pktan_report_packet_fn packet;
+    pktan_report_frame_fn frame; /* required with taps: frame_record.h */
     tap_reset_cb reset;   /* each given the report */
     tap_draw_cb draw;
     tap_finish_cb finish; /* when Wireshark frees the listeners: frees the report */

@@ -50,6 +50,15 @@ static void unexpected_packet(void *report, int tap, packet_info *pinfo, const v
     pktan_batch_push(r->queue);
 }
 
+static void unexpected_frame(void *report, const pktan_frame_record *frame)
+{
+    unexpected_report *r = report;
+    queued_frame *q = pktan_batch_slot(r->queue);
+
+    pktan_unexpected_frame_of_record(frame, &q->frame, q->layers);
+    pktan_batch_push(r->queue);
+}
+
 static void unexpected_reset(void *report)
 {
     unexpected_report *r = report;
@@ -85,7 +94,7 @@ char *pktan_unexpected_start(const pktan_report_output *output)
         PKTAN_TAP_BIT(PKTAN_TAP_IP) | PKTAN_TAP_BIT(PKTAN_TAP_IPV6) |
             PKTAN_TAP_BIT(PKTAN_TAP_TCP) | PKTAN_TAP_BIT(PKTAN_TAP_UDP) |
             PKTAN_TAP_BIT(PKTAN_TAP_FRAME),
-        FALSE, unexpected_packet, unexpected_reset, unexpected_draw, unexpected_finish};
+        FALSE, unexpected_packet, unexpected_frame, unexpected_reset, unexpected_draw, unexpected_finish};
     char *error = NULL;
     pktan_policy *policy = pktan_policy_from_prefs(output->args->allowlist_path, &error);
     unexpected_report *r;

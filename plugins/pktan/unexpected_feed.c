@@ -66,7 +66,7 @@ void pktan_unexpected_feed_tap(pktan_unexpected_feed *feed, pktan_tap tap,
     }
 }
 
-static guint copy_layers(packet_info *pinfo, int *layers)
+guint pktan_unexpected_feed_layers(packet_info *pinfo, int *layers)
 {
     int replaced = pktan_utp_replaced_layer();
     guint n = 0;
@@ -114,9 +114,17 @@ static void conversation_of_tcp(pktan_unexpected_frame *f, const struct tcpheade
 {
     conversation_of_ports(f, PKTAN_IPPROTO_TCP, &th->ip_src, th->th_sport, &th->ip_dst,
                           th->th_dport, th->th_stream);
-    f->hint = !(th->th_flags & TH_SYN) ? PKTAN_SERVER_HINT_NONE
-              : (th->th_flags & TH_ACK) ? PKTAN_SERVER_HINT_SRC
-                                        : PKTAN_SERVER_HINT_DST;
+    f->hint = pktan_server_hint_of_tcp(th->th_flags);
+}
+
+/* What every frame has, conversation or not. */
+static void frame_fields(pktan_unexpected_frame *f, packet_info *pinfo, int *layers)
+{
+    f->frame = pinfo->num;
+    f->bytes = pinfo->fd->pkt_len;
+    f->time = pktan_ns_from_nstime(&pinfo->rel_ts);
+    f->n_layers = pktan_unexpected_feed_layers(pinfo, layers);
+    f->layers = layers;
 }
 
 void pktan_unexpected_feed_take(pktan_unexpected_feed *feed, packet_info *pinfo,
@@ -141,12 +149,27 @@ void pktan_unexpected_feed_take(pktan_unexpected_feed *feed, packet_info *pinfo,
     }
     if (f->transport == 0) /* no conversation, or addresses pktan cannot key */
         memset(f, 0, sizeof *f);
-    f->frame = pinfo->num;
-    f->bytes = pinfo->fd->pkt_len;
-    f->time = pktan_ns_from_nstime(&pinfo->rel_ts);
-    f->n_layers = copy_layers(pinfo, layers);
-    f->layers = layers;
+    frame_fields(f, pinfo, layers);
     feed->frame = 0;
+}
+
+void pktan_unexpected_frame_of_record(const pktan_frame_record *frame, pktan_unexpected_frame *f,
+                                      int *layers)
+{
+    f->transport = frame->transport;
+    f->has_ports = TRUE;
+    f->src = frame->src;
+    f->dst = frame->dst;
+    f->src_port = frame->src_port;
+    f->dst_port = frame->dst_port;
+    f->stream = frame->stream;
+    f->hint = frame->hint;
+    f->frame = frame->frame;
+    f->bytes = frame->bytes;
+    f->time = frame->rel_time;
+    f->n_layers = frame->n_layers;
+    memcpy(layers, frame->layers, frame->n_layers * sizeof *layers);
+    f->layers = layers;
 }
 
 const pktan_flagged_conversation *pktan_unexpected_feed_frame(pktan_unexpected_feed *feed,

@@ -13,6 +13,7 @@
 #include <epan/dissectors/packet-udp.h>
 
 #include "dialog_taps.h"
+#include "frame_record.h"
 #include "unexpected.h"
 
 /* The frame's innermost header so far, kept as the tap record itself: tap
@@ -54,6 +55,16 @@ void pktan_unexpected_feed_tap(pktan_unexpected_feed *feed, pktan_tap tap,
  * layers are written to layers (PKTAN_FEED_MAX_LAYERS of them at most). */
 void pktan_unexpected_feed_take(pktan_unexpected_feed *feed, packet_info *pinfo,
                                 pktan_unexpected_frame *f, int *layers);
+
+/* The frame's layers, the tracker's pktan_unexpected_frame.layers:
+ * pinfo->layers as protocol ids, a uTP layer for the UDP one it replaced;
+ * PKTAN_FEED_MAX_LAYERS at most. Returns how many. */
+guint pktan_unexpected_feed_layers(packet_info *pinfo, int *layers);
+
+/* The same record for a frame of the common shape (frame_record.h), whose
+ * tap records the feed never saw. */
+void pktan_unexpected_frame_of_record(const pktan_frame_record *frame, pktan_unexpected_frame *f,
+                                      int *layers);
 
 /* The frame is complete: counts it in u and returns its conversation. */
 const pktan_flagged_conversation *pktan_unexpected_feed_frame(pktan_unexpected_feed *feed,
