@@ -54,10 +54,8 @@ typedef struct {
     pktan_batch *queue; /* of queued_count */
 } dests_report;
 
-static void add_count(void *dests, void *record)
+static void count_record(pktan_dests *dests, const queued_count *q)
 {
-    const queued_count *q = record;
-
     switch (q->kind) {
     case COUNT_PACKET:
         pktan_dests_add_packet(dests, &q->key, q->bytes, q->when);
@@ -74,10 +72,24 @@ static void add_count(void *dests, void *record)
     }
 }
 
+static void add_count(void *dests, void *record)
+{
+    count_record(dests, record);
+}
+
 static void queue_count(dests_report *r, const queued_count *count)
 {
     *(queued_count *)pktan_batch_slot(r->queue) = *count;
     pktan_batch_push(r->queue);
+}
+
+/* A frame record's count (frame_record.h): the set's queue already runs
+ * it with other frames', so it is added at once, after what the report's
+ * own queue holds from earlier frames. */
+static void count_now(dests_report *r, const queued_count *count)
+{
+    pktan_batch_flush(r->queue);
+    count_record(r->dests, count);
 }
 
 static void queue_packet(dests_report *r, const pktan_dest_key *key, guint32 bytes, pktan_ns when)
@@ -214,21 +226,21 @@ static void find_transport_stream_end(dests_report *r, int tap, packet_info *pin
 }
 
 /* servers view: one packet of a conversation, both directions counted at
- * its server, unless args->host is neither end. */
-static void count_conversation_of(dests_report *r, guint32 bytes, pktan_ns when,
-                                  const pktan_addr *src, const pktan_addr *dst, guint8 proto,
-                                  gboolean has_ports, guint16 src_port, guint16 dst_port,
-                                  guint32 stream, pktan_server_hint hint)
+ * its server; FALSE when args->host is neither end. */
+static gboolean conversation_count(const dests_report *r, guint32 bytes, pktan_ns when,
+                                   const pktan_addr *src, const pktan_addr *dst, guint8 proto,
+                                   gboolean has_ports, guint16 src_port, guint16 dst_port,
+                                   guint32 stream, pktan_server_hint hint, queued_count *count)
 {
     const pktan_args *args = r->output.args;
-    queued_count count = {.kind = COUNT_CONVERSATION, .stream = stream, .hint = hint,
-                          .bytes = bytes, .when = when};
 
     if (args->has_host && !pktan_addr_equal(src, &args->host) && !pktan_addr_equal(dst, &args->host))
-        return;
-    pktan_dest_key_make(&count.key, src, proto, has_ports, src_port);
-    pktan_dest_key_make(&count.to, dst, proto, has_ports, dst_port);
-    queue_count(r, &count);
+        return FALSE;
+    *count = (queued_count){.kind = COUNT_CONVERSATION, .stream = stream, .hint = hint,
+                            .bytes = bytes, .when = when};
+    pktan_dest_key_make(&count->key, src, proto, has_ports, src_port);
+    pktan_dest_key_make(&count->to, dst, proto, has_ports, dst_port);
+    return TRUE;
 }
 
 /* The same from Wireshark's addresses; none for other than IPv4 and IPv6. */
@@ -238,10 +250,12 @@ static void count_conversation(dests_report *r, packet_info *pinfo, const addres
                                pktan_server_hint hint)
 {
     pktan_addr src, dst;
+    queued_count count;
 
-    if (pktan_addr_from_address(src_address, &src) && pktan_addr_from_address(dst_address, &dst))
-        count_conversation_of(r, pinfo->fd->pkt_len, pktan_ns_from_nstime(&pinfo->rel_ts), &src,
-                              &dst, proto, has_ports, src_port, dst_port, stream, hint);
+    if (pktan_addr_from_address(src_address, &src) && pktan_addr_from_address(dst_address, &dst) &&
+        conversation_count(r, pinfo->fd->pkt_len, pktan_ns_from_nstime(&pinfo->rel_ts), &src,
+                           &dst, proto, has_ports, src_port, dst_port, stream, hint, &count))
+        queue_count(r, &count);
 }
 
 /* servers view, IP header: conversations of transports other than TCP and
@@ -311,14 +325,17 @@ static void packets_view_frame(void *report, const pktan_frame_record *frame)
     if (args->has_host && !pktan_addr_equal(&frame->src, &args->host))
         return;
     pktan_dest_key_make(&count.key, &frame->dst, frame->transport, TRUE, frame->dst_port);
-    queue_count(r, &count);
+    count_now(r, &count);
 }
 
 static void servers_view_frame(void *report, const pktan_frame_record *frame)
 {
-    count_conversation_of(report, frame->bytes, frame->rel_time, &frame->src, &frame->dst,
-                          frame->transport, TRUE, frame->src_port, frame->dst_port, frame->stream,
-                          frame->hint);
+    queued_count count;
+
+    if (conversation_count(report, frame->bytes, frame->rel_time, &frame->src, &frame->dst,
+                           frame->transport, TRUE, frame->src_port, frame->dst_port, frame->stream,
+                           frame->hint, &count))
+        count_now(report, &count);
 }
 
 static void dests_reset(void *report)

@@ -129,7 +129,7 @@ static void deliver(listener *l, packet_info *pinfo, const void *data)
 }
 
 /* The held records, one by one, after the frames queued before them. */
-static void release(frame_hold *h, packet_info *pinfo)
+static G_GNUC_NO_INLINE void release(frame_hold *h, packet_info *pinfo)
 {
     pktan_batch_flush(h->frames);
     for (guint i = 0; i < h->count; i++)
@@ -234,18 +234,24 @@ static void read_frame_record(void *set_data, void *queued)
     tap_set *set = set_data;
     queued_frame *q = queued;
     const pktan_frame_record *r = &q->record;
+    pktan_tcp_segment segment;
 
     q->record.layers = q->layers;
+    /* Already in a run of frames: added at once, after the queued segments. */
     if (set->handshakes && r->transport == PKTAN_IPPROTO_TCP &&
-        pktan_handshakes_segment_of_frame(set->handshakes, r, pktan_batch_slot(set->segments)))
-        pktan_batch_push(set->segments);
+        pktan_handshakes_segment_of_frame(set->handshakes, r, &segment)) {
+        pktan_batch_flush(set->segments);
+        add_segment(set->handshakes, &segment);
+    }
     for (guint i = 0; i < set->frame_count; i++)
         set->frame_readers[i].frame(set->frame_readers[i].report, r);
 }
 
 /* The frame tap's record: the frame's held records as one frame record,
- * or else one by one, then the frame's own record. */
-static void end_frame(listener *frame, packet_info *pinfo)
+ * or else one by one, then the frame's own record. (Not inlined: dispatch
+ * runs for every record, and would save and restore the registers this
+ * needs each time.) */
+static G_GNUC_NO_INLINE void end_frame(listener *frame, packet_info *pinfo)
 {
     frame_hold *h = frame->hold;
     queued_frame *q = pktan_batch_slot(h->frames);

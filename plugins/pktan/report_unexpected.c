@@ -50,13 +50,17 @@ static void unexpected_packet(void *report, int tap, packet_info *pinfo, const v
     pktan_batch_push(r->queue);
 }
 
+/* A frame record (frame_record.h): the set's queue already runs it with
+ * other frames', so it is counted at once, after what the report's own
+ * queue holds from earlier frames. */
 static void unexpected_frame(void *report, const pktan_frame_record *frame)
 {
     unexpected_report *r = report;
-    queued_frame *q = pktan_batch_slot(r->queue);
+    pktan_unexpected_frame f;
 
-    pktan_unexpected_frame_of_record(frame, &q->frame, q->layers);
-    pktan_batch_push(r->queue);
+    pktan_batch_flush(r->queue);
+    pktan_unexpected_frame_of_record(frame, &f);
+    pktan_unexpected_add(r->tracker, &f);
 }
 
 static void unexpected_reset(void *report)

@@ -153,8 +153,7 @@ void pktan_unexpected_feed_take(pktan_unexpected_feed *feed, packet_info *pinfo,
     feed->frame = 0;
 }
 
-void pktan_unexpected_frame_of_record(const pktan_frame_record *frame, pktan_unexpected_frame *f,
-                                      int *layers)
+void pktan_unexpected_frame_of_record(const pktan_frame_record *frame, pktan_unexpected_frame *f)
 {
     f->transport = frame->transport;
     f->has_ports = TRUE;
@@ -168,8 +167,7 @@ void pktan_unexpected_frame_of_record(const pktan_frame_record *frame, pktan_une
     f->bytes = frame->bytes;
     f->time = frame->rel_time;
     f->n_layers = frame->n_layers;
-    memcpy(layers, frame->layers, frame->n_layers * sizeof *layers);
-    f->layers = layers;
+    f->layers = frame->layers;
 }
 
 const pktan_flagged_conversation *pktan_unexpected_feed_frame(pktan_unexpected_feed *feed,

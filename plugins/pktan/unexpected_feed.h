@@ -62,9 +62,8 @@ void pktan_unexpected_feed_take(pktan_unexpected_feed *feed, packet_info *pinfo,
 guint pktan_unexpected_feed_layers(packet_info *pinfo, int *layers);
 
 /* The same record for a frame of the common shape (frame_record.h), whose
- * tap records the feed never saw. */
-void pktan_unexpected_frame_of_record(const pktan_frame_record *frame, pktan_unexpected_frame *f,
-                                      int *layers);
+ * tap records the feed never saw; its layers are the frame record's. */
+void pktan_unexpected_frame_of_record(const pktan_frame_record *frame, pktan_unexpected_frame *f);
 
 /* The frame is complete: counts it in u and returns its conversation. */
 const pktan_flagged_conversation *pktan_unexpected_feed_frame(pktan_unexpected_feed *feed,

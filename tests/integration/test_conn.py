@@ -12,7 +12,7 @@ import unittest
 from collections import Counter
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from corpus import EveryCapture, ReportCorpus  # noqa: E402
+from corpus import EveryCapture, ReportCorpus, WITH_FRAME_RECORDS  # noqa: E402
 from stats_tree_text import tree_counts  # noqa: E402
 
 corpus = ReportCorpus(10000, 13)
@@ -32,8 +32,9 @@ def tearDownModule():
     corpus.stop()
 
 
-def conn(path, *options, fmt="json"):
-    proc = user.tshark("-r", path, "-q", "-z", ",".join(("pktan,conn", f"format={fmt}") + options))
+def conn(path, *options, fmt="json", together=()):
+    proc = user.tshark("-r", path, "-q", "-z", ",".join(("pktan,conn", f"format={fmt}") + options),
+                       *together)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout) if fmt == "json" else proc.stdout
 
@@ -57,9 +58,15 @@ class SidecarTruth(unittest.TestCase):
     def test_every_capture(self):
         """Every attempt with its outcome, SYN count and ICMP evidence, as a
         multiset: a reused 4-tuple (port-reuse captures) is two attempts."""
+        self.check_every_capture(())
+
+    def test_every_capture_read_as_frame_records(self):
+        self.check_every_capture(WITH_FRAME_RECORDS)
+
+    def check_every_capture(self, together):
         for path, truth in captures:
             with self.subTest(capture=os.path.basename(path)):
-                report = conn(path)
+                report = conn(path, together=together)
                 ours = Counter(self.facts(a, a["icmp"] and {k: a["icmp"][k] for k in
                                                             ("type", "code", "from")})
                                for a in report["attempts"])

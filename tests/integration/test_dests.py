@@ -12,7 +12,7 @@ import unittest
 from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from corpus import ReportCorpus  # noqa: E402
+from corpus import ReportCorpus, WITH_FRAME_RECORDS  # noqa: E402
 from stats_tree_text import tree_counts as tree_counts_of  # noqa: E402
 from wireshark_user import env_setting  # noqa: E402
 
@@ -42,8 +42,9 @@ def wireshark_dests(path, tree):
             if len(k) == 3}
 
 
-def pktan_json(path, *options):
-    proc = user.tshark("-r", path, "-q", "-z", ",".join(("pktan,dests", "format=json") + options))
+def pktan_json(path, *options, together=()):
+    proc = user.tshark("-r", path, "-q", "-z", ",".join(("pktan,dests", "format=json") + options),
+                       *together)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -98,10 +99,16 @@ def tshark_count(path, display_filter):
 
 class PacketsViewEqualsWireshark(unittest.TestCase):
     def test_every_capture(self):
+        self.check_every_capture(())
+
+    def test_every_capture_read_as_frame_records(self):
+        self.check_every_capture(WITH_FRAME_RECORDS)
+
+    def check_every_capture(self, together):
         self.assertGreater(len(captures), 10)
         for path, _ in captures:
             with self.subTest(capture=os.path.basename(path)):
-                ours = as_wireshark_rows(pktan_json(path))
+                ours = as_wireshark_rows(pktan_json(path, together=together))
                 v4 = {k: v for k, v in ours.items() if ":" not in k[0]}
                 v6 = {k: v for k, v in ours.items() if ":" in k[0]}
                 wireshark_v4 = wireshark_dests(path, "dests")
@@ -163,6 +170,12 @@ class DialogTree(unittest.TestCase):
 
 class ServersView(unittest.TestCase):
     def test_servers_are_the_sidecars_servers(self):
+        self.check_servers(())
+
+    def test_servers_read_as_frame_records(self):
+        self.check_servers(WITH_FRAME_RECORDS)
+
+    def check_servers(self, together):
         checked = 0
         for path, truth in captures:
             if not truth or not truth.get("connections"):
@@ -170,7 +183,7 @@ class ServersView(unittest.TestCase):
             with self.subTest(capture=os.path.basename(path)):
                 expected = Counter((c["server"], c["transport"].upper(), c["server_port"])
                                    for c in truth["connections"]) + vxlan_servers(path)
-                report = pktan_json(path, "view=servers")
+                report = pktan_json(path, "view=servers", together=together)
                 self.assertEqual(report["view"], "servers")
                 got = Counter()
                 for dest in report["destinations"]:

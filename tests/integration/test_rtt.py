@@ -12,7 +12,7 @@ import unittest
 from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from corpus import EveryCapture, ReportCorpus, wireshark_xy  # noqa: E402
+from corpus import EveryCapture, ReportCorpus, WITH_FRAME_RECORDS, wireshark_xy  # noqa: E402
 from stats_tree_text import tree_counts  # noqa: E402
 from wireshark_user import env_setting  # noqa: E402
 
@@ -31,8 +31,9 @@ def tearDownModule():
     corpus.stop()
 
 
-def rtt_json(path, *options):
-    proc = user.tshark("-r", path, "-q", "-z", ",".join(("pktan,rtt", "format=json") + options))
+def rtt_json(path, *options, together=()):
+    proc = user.tshark("-r", path, "-q", "-z", ",".join(("pktan,rtt", "format=json") + options),
+                       *together)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -61,13 +62,14 @@ def nearest_rank(sorted_values, percent):
 
 class EqualsWiresharkInitialRtt(EveryCapture, unittest.TestCase):
     corpus = corpus
+    together = ()
 
     def check(self, path):
         if (truths.get(path) or {}).get("file_order"):
             # Wireshark times the first pure ACK after the SYN in file
             # order, whichever side sent it: OutOfTimeOrder compares there.
             return None
-        report = rtt_json(path)
+        report = rtt_json(path, together=self.together)
         wireshark = wireshark_initial_rtt(path)
         ours = {c["stream"]: c for c in report["connections"]}
         for stream, c in ours.items():
@@ -96,6 +98,10 @@ class EqualsWiresharkInitialRtt(EveryCapture, unittest.TestCase):
         self.assertEqual(sum(s["handshakes"] for s in report["servers"]), len(values))
         return report
 
+
+
+class EqualsWiresharkInitialRttReadAsFrameRecords(EqualsWiresharkInitialRtt):
+    together = WITH_FRAME_RECORDS
 
 
 class GroundTruth(unittest.TestCase):
