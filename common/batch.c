@@ -49,6 +49,12 @@ void pktan_batch_flush(pktan_batch *batch)
     batch->queued = 0;
 }
 
+void pktan_batch_process_now(pktan_batch *batch, void *record)
+{
+    pktan_batch_flush(batch);
+    batch->process(batch->ctx, record);
+}
+
 void pktan_batch_discard(pktan_batch *batch)
 {
     batch->queued = 0;

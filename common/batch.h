@@ -30,6 +30,10 @@ void pktan_batch_push(pktan_batch *batch);
 /* Processes every queued record: before anything reads the tracker. */
 void pktan_batch_flush(pktan_batch *batch);
 
+/* Processes record (not queued) after every queued one: for a record that
+ * already reaches the tracker in a run of its own (a frame record). */
+void pktan_batch_process_now(pktan_batch *batch, void *record);
+
 /* Forgets the queued records unprocessed (the tracker was reset). */
 void pktan_batch_discard(pktan_batch *batch);
 

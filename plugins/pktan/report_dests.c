@@ -54,8 +54,10 @@ typedef struct {
     pktan_batch *queue; /* of queued_count */
 } dests_report;
 
-static void count_record(pktan_dests *dests, const queued_count *q)
+static void add_count(void *dests, void *record)
 {
+    const queued_count *q = record;
+
     switch (q->kind) {
     case COUNT_PACKET:
         pktan_dests_add_packet(dests, &q->key, q->bytes, q->when);
@@ -72,24 +74,10 @@ static void count_record(pktan_dests *dests, const queued_count *q)
     }
 }
 
-static void add_count(void *dests, void *record)
-{
-    count_record(dests, record);
-}
-
 static void queue_count(dests_report *r, const queued_count *count)
 {
     *(queued_count *)pktan_batch_slot(r->queue) = *count;
     pktan_batch_push(r->queue);
-}
-
-/* A frame record's count (frame_record.h): the set's queue already runs
- * it with other frames', so it is added at once, after what the report's
- * own queue holds from earlier frames. */
-static void count_now(dests_report *r, const queued_count *count)
-{
-    pktan_batch_flush(r->queue);
-    count_record(r->dests, count);
 }
 
 static void queue_packet(dests_report *r, const pktan_dest_key *key, guint32 bytes, pktan_ns when)
@@ -308,7 +296,8 @@ static void servers_view_packet(void *report, int tap, packet_info *pinfo, const
 
 /* A frame record: its IP header counts at its TCP or UDP header's stream
  * end, as the two records would (after what an earlier frame left
- * waiting). */
+ * waiting). The set's queue already runs frame records together, so a
+ * frame record's count is added at once, not queued again. */
 static void packets_view_frame(void *report, const pktan_frame_record *frame)
 {
     dests_report *r = report;
@@ -325,17 +314,18 @@ static void packets_view_frame(void *report, const pktan_frame_record *frame)
     if (args->has_host && !pktan_addr_equal(&frame->src, &args->host))
         return;
     pktan_dest_key_make(&count.key, &frame->dst, frame->transport, TRUE, frame->dst_port);
-    count_now(r, &count);
+    pktan_batch_process_now(r->queue, &count);
 }
 
 static void servers_view_frame(void *report, const pktan_frame_record *frame)
 {
+    dests_report *r = report;
     queued_count count;
 
-    if (conversation_count(report, frame->bytes, frame->rel_time, &frame->src, &frame->dst,
+    if (conversation_count(r, frame->bytes, frame->rel_time, &frame->src, &frame->dst,
                            frame->transport, TRUE, frame->src_port, frame->dst_port, frame->stream,
                            frame->hint, &count))
-        count_now(report, &count);
+        pktan_batch_process_now(r->queue, &count);
 }
 
 static void dests_reset(void *report)

@@ -239,10 +239,8 @@ static void read_frame_record(void *set_data, void *queued)
     q->record.layers = q->layers;
     /* Already in a run of frames: added at once, after the queued segments. */
     if (set->handshakes && r->transport == PKTAN_IPPROTO_TCP &&
-        pktan_handshakes_segment_of_frame(set->handshakes, r, &segment)) {
-        pktan_batch_flush(set->segments);
-        add_segment(set->handshakes, &segment);
-    }
+        pktan_handshakes_segment_of_frame(set->handshakes, r, &segment))
+        pktan_batch_process_now(set->segments, &segment);
     for (guint i = 0; i < set->frame_count; i++)
         set->frame_readers[i].frame(set->frame_readers[i].report, r);
 }

@@ -52,7 +52,8 @@ static void unexpected_packet(void *report, int tap, packet_info *pinfo, const v
 
 /* A frame record (frame_record.h): the set's queue already runs it with
  * other frames', so it is counted at once, after what the report's own
- * queue holds from earlier frames. */
+ * queue holds from earlier frames (pktan_batch_process_now would first
+ * copy its layers into a queued_frame). */
 static void unexpected_frame(void *report, const pktan_frame_record *frame)
 {
     unexpected_report *r = report;

@@ -67,10 +67,33 @@ static void test_unpushed_and_discard(void)
     g_array_free(seen, TRUE);
 }
 
+/* A record processed now comes after every queued one, and is not queued. */
+static void test_process_now(void)
+{
+    GArray *seen = g_array_new(FALSE, FALSE, sizeof(guint32));
+    pktan_batch *b = pktan_batch_new(sizeof(record), 8, append, seen);
+    record now = {.value = 7};
+
+    push(b, 1);
+    push(b, 2);
+    pktan_batch_process_now(b, &now);
+    g_assert_cmpuint(seen->len, ==, 3);
+    g_assert_cmpuint(g_array_index(seen, guint32, 0), ==, 1);
+    g_assert_cmpuint(g_array_index(seen, guint32, 1), ==, 2);
+    g_assert_cmpuint(g_array_index(seen, guint32, 2), ==, 7);
+    push(b, 3);
+    pktan_batch_flush(b);
+    g_assert_cmpuint(seen->len, ==, 4);
+    g_assert_cmpuint(g_array_index(seen, guint32, 3), ==, 3);
+    pktan_batch_free(b);
+    g_array_free(seen, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/batch/order_and_capacity", test_order_and_capacity);
     g_test_add_func("/batch/unpushed_and_discard", test_unpushed_and_discard);
+    g_test_add_func("/batch/process_now", test_process_now);
     return g_test_run();
 }
