@@ -3,6 +3,7 @@
 generated 10 000-connection capture; view=servers and host= against the
 captures' ground truth sidecars and tshark's packet counts."""
 import csv
+import functools
 import struct
 import io
 import json
@@ -36,8 +37,11 @@ def tree_counts(path, zarg):
     return tree_counts_of(user, path, zarg)
 
 
+@functools.lru_cache(maxsize=None)
 def wireshark_dests(path, tree):
-    """{(address, port type, port): packets} from a Destinations and Ports tree."""
+    """{(address, port type, port): packets} from a Destinations and Ports tree
+    (read once per capture: two tests compare against it, and under the
+    sanitizers Wireshark's tree on the generated capture is slow)."""
     return {(k[0], k[1], int(k[2])): v for k, v in tree_counts(path, f"{tree},tree").items()
             if len(k) == 3}
 
