@@ -4,6 +4,7 @@
 
 #include "conn_verdict.h"
 #include "csv_writer.h"
+#include "first_n.h"
 #include "flow_key.h"
 #include "json_writer.h"
 #include "record_map.h"
@@ -16,7 +17,9 @@ typedef struct {
     guint outcomes[PKTAN_OUTCOME_COUNT];
     pktan_record_map *destination_map;
     GPtrArray *destinations; /* of pktan_destination *, most failures first */
-    GArray *failed;          /* of pktan_attempt, by first frame */
+    pktan_first_n *first_failed; /* of pktan_attempt, while the attempts are counted */
+    guint failed_count;
+    GArray *failed;          /* of pktan_attempt, by first frame: the top= first, or all */
 } conn_table;
 
 static void count_attempt(const pktan_attempt *a, void *user)
@@ -39,7 +42,7 @@ static void count_attempt(const pktan_attempt *a, void *user)
     }
     pktan_destination_add(d, a);
     if (pktan_outcome_failed(a->outcome))
-        g_array_append_val(t->failed, *a);
+        pktan_first_n_offer(t->first_failed, a);
 }
 
 static gint most_failures_first(gconstpointer pa, gconstpointer pb)
@@ -55,24 +58,28 @@ static gint most_failures_first(gconstpointer pa, gconstpointer pb)
     return memcmp(&a->key, &b->key, sizeof a->key);
 }
 
-static gint by_first_frame(gconstpointer pa, gconstpointer pb)
+static gint by_first_frame(gconstpointer pa, gconstpointer pb, gpointer unused)
 {
     const pktan_attempt *a = pa, *b = pb;
 
+    (void)unused;
     if (a->first_frame != b->first_frame)
         return (a->first_frame > b->first_frame) - (a->first_frame < b->first_frame);
     return (a->transport > b->transport) - (a->transport < b->transport);
 }
 
-static void build(const pktan_conn *conn, conn_table *t)
+/* failed_rows: how many failed attempts the report lists (0: all). */
+static void build(const pktan_conn *conn, guint failed_rows, conn_table *t)
 {
     memset(t, 0, sizeof *t);
     t->destination_map = pktan_record_map_new(sizeof(pktan_destination_key), sizeof(pktan_destination));
     t->destinations = g_ptr_array_new();
-    t->failed = g_array_new(FALSE, FALSE, sizeof(pktan_attempt));
+    t->first_failed = pktan_first_n_new(sizeof(pktan_attempt), failed_rows, by_first_frame, NULL);
     pktan_conn_foreach_attempt(conn, count_attempt, t);
     g_ptr_array_sort(t->destinations, most_failures_first);
-    g_array_sort(t->failed, by_first_frame);
+    t->failed_count = pktan_first_n_offered(t->first_failed);
+    t->failed = pktan_first_n_finish(t->first_failed);
+    t->first_failed = NULL;
 }
 
 static void release(conn_table *t)
@@ -114,7 +121,7 @@ static void add_destination_rows(const conn_table *t, const pktan_report_context
 
 static void add_failed_rows(const conn_table *t, pktan_text_table *table)
 {
-    guint kept = pktan_text_table_rows_kept(table, t->failed->len);
+    guint kept = pktan_text_table_rows_kept(table, t->failed_count);
 
     for (guint i = 0; i < kept; i++) {
         const pktan_attempt *a = &g_array_index(t->failed, pktan_attempt, i);
@@ -178,7 +185,7 @@ static void write_text(const conn_table *t, const pktan_report_context *ctx)
 
     pktan_text_report_begin(ctx->out, "PktAn Connection Outcomes", args->filter);
     fprintf(ctx->out, "%u connection attempts (TCP handshakes and UDP flows) to %u destinations, "
-            "%u failed\n\n", t->attempts, t->destinations->len, t->failed->len);
+            "%u failed\n\n", t->attempts, t->destinations->len, t->failed_count);
     pktan_text_table_write(outcomes, ctx->out);
     fputc('\n', ctx->out);
     pktan_text_table_write(destinations, ctx->out);
@@ -323,7 +330,7 @@ void pktan_conn_report_write(const pktan_conn *conn, const pktan_report_context 
         write_csv(conn, ctx);
         return;
     }
-    build(conn, &t);
+    build(conn, ctx->args->top, &t); /* JSON lists every attempt by itself, below */
     if (ctx->args->format == PKTAN_FORMAT_JSON)
         write_json(conn, &t, ctx);
     else

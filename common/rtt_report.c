@@ -1,9 +1,9 @@
 #include "rtt_report.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "csv_writer.h"
+#include "first_n.h"
 #include "flow_key.h"
 #include "json_writer.h"
 #include "record_map.h"
@@ -26,15 +26,6 @@ typedef struct {
     pktan_time_stats irtt;
 } server_row;
 
-typedef struct {
-    GPtrArray *complete;   /* of const pktan_handshake *, slowest first */
-    guint incomplete;
-    guint midstream;
-    pktan_time_stats irtt, syn_synack, synack_ack;
-    pktan_record_map *server_map;
-    GPtrArray *servers;    /* of server_row *, in report order */
-} rtt_table;
-
 /* What the slowest-first order compares, side by side: comparing through
  * the handshake pointers touched two scattered records per comparison. */
 typedef struct {
@@ -43,52 +34,38 @@ typedef struct {
     const pktan_handshake *handshake;
 } slow_entry;
 
-static int slowest_first(const void *pa, const void *pb)
+typedef struct {
+    GPtrArray *complete;   /* of const pktan_handshake *, in capture order */
+    GArray *slowest;       /* of slow_entry, slowest first: text's top=, or all */
+    guint incomplete;
+    guint midstream;
+    pktan_time_stats irtt, syn_synack, synack_ack;
+    pktan_record_map *server_map;
+    GPtrArray *servers;    /* of server_row *, in report order */
+} rtt_table;
+
+static gint slowest_first(gconstpointer pa, gconstpointer pb, gpointer unused)
 {
     const slow_entry *a = pa, *b = pb;
 
+    (void)unused;
     if (a->irtt != b->irtt)
         return (a->irtt < b->irtt) - (a->irtt > b->irtt);
     return (a->stream > b->stream) - (a->stream < b->stream);
 }
 
-/* Moves the wanted slowest entries, in order, to the front of e, the rest
- * after them in no order: one pass that mostly compares with the last one
- * kept, where a full sort of every handshake would cost n log n. */
-static void select_slowest(slow_entry *e, guint n, guint wanted)
+/* wanted: how many the report prints (0: all of them). */
+static GArray *slowest_first_of(const GPtrArray *complete, guint wanted)
 {
-    guint kept = 0;
-
-    for (guint i = 0; i < n; i++) {
-        slow_entry x = e[i];
-        guint j;
-
-        if (kept == wanted && slowest_first(&x, &e[kept - 1]) >= 0)
-            continue;
-        j = kept < wanted ? kept++ : kept - 1;
-        e[i] = e[j]; /* what it displaces, or itself */
-        for (; j > 0 && slowest_first(&x, &e[j - 1]) < 0; j--)
-            e[j] = e[j - 1];
-        e[j] = x;
-    }
-}
-
-/* wanted: how many the report prints (0: all of them, sorted). */
-static void sort_slowest_first(GPtrArray *complete, guint wanted)
-{
-    slow_entry *entries = g_new(slow_entry, complete->len ? complete->len : 1);
+    pktan_first_n *f = pktan_first_n_new(sizeof(slow_entry), wanted, slowest_first, NULL);
 
     for (guint i = 0; i < complete->len; i++) {
         const pktan_handshake *h = g_ptr_array_index(complete, i);
-        entries[i] = (slow_entry){pktan_handshake_irtt(h), h->stream, h};
+        slow_entry e = {pktan_handshake_irtt(h), h->stream, h};
+
+        pktan_first_n_offer(f, &e);
     }
-    if (wanted == 0 || wanted >= complete->len)
-        qsort(entries, complete->len, sizeof *entries, slowest_first);
-    else
-        select_slowest(entries, complete->len, wanted);
-    for (guint i = 0; i < complete->len; i++)
-        g_ptr_array_index(complete, i) = (gpointer)entries[i].handshake;
-    g_free(entries);
+    return pktan_first_n_finish(f);
 }
 
 static gint servers_in_order(gconstpointer pa, gconstpointer pb, gpointer sort)
@@ -157,7 +134,7 @@ static void build(const pktan_handshakes *hs, pktan_sort sort, guint slowest, rt
     stats_of(t->complete, pktan_handshake_irtt, &t->irtt);
     stats_of(t->complete, pktan_handshake_syn_synack, &t->syn_synack);
     stats_of(t->complete, pktan_handshake_synack_ack, &t->synack_ack);
-    sort_slowest_first(t->complete, slowest);
+    t->slowest = slowest_first_of(t->complete, slowest);
 }
 
 static void release(rtt_table *t)
@@ -167,6 +144,7 @@ static void release(rtt_table *t)
     g_ptr_array_free(t->servers, TRUE);
     pktan_record_map_free(t->server_map);
     g_ptr_array_free(t->complete, TRUE);
+    g_array_free(t->slowest, TRUE);
 }
 
 /* Where the capture was taken, from the handshake halves: a client sends
@@ -251,7 +229,7 @@ static void write_text(const rtt_table *t, const pktan_report_context *ctx)
     }
     kept = pktan_text_table_rows_kept(slow, t->complete->len);
     for (guint i = 0; i < kept; i++) {
-        const pktan_handshake *h = g_ptr_array_index(t->complete, i);
+        const pktan_handshake *h = g_array_index(t->slowest, slow_entry, i).handshake;
         char stream[12], client[PKTAN_ENDPOINT_STRLEN], server[PKTAN_ENDPOINT_STRLEN];
         char f[3][12], retx[8];
         char b[4][PKTAN_TIME_STRLEN];
@@ -299,8 +277,8 @@ static void write_csv(const rtt_table *t, const pktan_report_context *ctx)
     pktan_csv csv;
 
     pktan_csv_begin(&csv, ctx->out, G_N_ELEMENTS(headers), headers);
-    for (guint i = 0; i < t->complete->len; i++) {
-        const pktan_handshake *h = g_ptr_array_index(t->complete, i);
+    for (guint i = 0; i < t->slowest->len; i++) {
+        const pktan_handshake *h = g_array_index(t->slowest, slow_entry, i).handshake;
         char addr[PKTAN_ADDR_STRLEN];
 
         pktan_csv_field_uint(&csv, h->stream);
@@ -370,8 +348,8 @@ static void write_json(const rtt_table *t, const pktan_report_context *ctx)
 
     json_dumper_set_member_name(&json, "connections");
     json_dumper_begin_array(&json);
-    for (guint i = 0; i < t->complete->len; i++) {
-        const pktan_handshake *h = g_ptr_array_index(t->complete, i);
+    for (guint i = 0; i < t->slowest->len; i++) {
+        const pktan_handshake *h = g_array_index(t->slowest, slow_entry, i).handshake;
         json_dumper_begin_object(&json);
         pktan_json_member_uint(&json, "stream", h->stream);
         pktan_json_member_string(&json, "client", pktan_addr_to_str(&h->client, addr));
