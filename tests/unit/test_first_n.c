@@ -32,7 +32,7 @@ static int reference_order(const void *pa, const void *pb)
 
 static item *make_items(guint count, guint32 (*key)(guint i, GRand *r), GRand *r)
 {
-    item *items = g_new0(item, count);
+    item *items = g_new0(item, MAX(count, 1)); /* qsort wants a pointer even for none */
 
     for (guint i = 0; i < count; i++) {
         items[i].key = key(i, r);
