@@ -35,7 +35,7 @@ typedef struct {
 } slow_entry;
 
 typedef struct {
-    GPtrArray *complete;   /* of const pktan_handshake *, in capture order */
+    guint complete;        /* handshakes that completed */
     GArray *slowest;       /* of slow_entry, slowest first: text's top=, or all */
     guint incomplete;
     guint midstream;
@@ -83,17 +83,22 @@ static void phase_values_init(phase_values *v, guint capacity)
     v->count = 0;
 }
 
-static void phase_values_add(phase_values *v, const pktan_handshake *h)
+/* Returns the handshake's iRTT. */
+static pktan_ns phase_values_add(phase_values *v, const pktan_handshake *h)
 {
-    v->irtt[v->count] = pktan_handshake_irtt(h);
+    pktan_ns irtt = pktan_handshake_irtt(h);
+
+    v->irtt[v->count] = irtt;
     v->syn_synack[v->count] = pktan_handshake_syn_synack(h);
     v->synack_ack[v->count] = pktan_handshake_synack_ack(h);
     v->count++;
+    return irtt;
 }
 
 /* Summarises the values (sorting them) and frees them. */
 static void phase_values_finish(phase_values *v, rtt_table *t)
 {
+    t->complete = v->count;
     pktan_time_stats_compute(v->irtt, v->count, &t->irtt);
     pktan_time_stats_compute(v->syn_synack, v->count, &t->syn_synack);
     pktan_time_stats_compute(v->synack_ack, v->count, &t->synack_ack);
@@ -109,7 +114,6 @@ static void build(const pktan_handshakes *hs, pktan_sort sort, guint slowest, rt
     phase_values phases;
 
     memset(t, 0, sizeof *t);
-    t->complete = g_ptr_array_new();
     t->server_map = pktan_record_map_new(sizeof(server_key), sizeof(server_row));
     t->servers = g_ptr_array_new();
     phase_values_init(&phases, pktan_handshakes_count(hs));
@@ -129,9 +133,7 @@ static void build(const pktan_handshakes *hs, pktan_sort sort, guint slowest, rt
             t->incomplete++;
             continue;
         }
-        g_ptr_array_add(t->complete, (gpointer)h);
-        phase_values_add(&phases, h);
-        irtt = pktan_handshake_irtt(h);
+        irtt = phase_values_add(&phases, h);
         pktan_first_n_offer(slow, &(slow_entry){irtt, h->stream, h});
         memset(&key, 0, sizeof key);
         key.addr = h->server;
@@ -158,7 +160,6 @@ static void release(rtt_table *t)
         g_array_free(((server_row *)g_ptr_array_index(t->servers, i))->irtts, TRUE);
     g_ptr_array_free(t->servers, TRUE);
     pktan_record_map_free(t->server_map);
-    g_ptr_array_free(t->complete, TRUE);
     g_array_free(t->slowest, TRUE);
 }
 
@@ -242,7 +243,7 @@ static void write_text(const rtt_table *t, const pktan_report_context *ctx)
         g_snprintf(count, sizeof count, "%u", r->irtt.count);
         pktan_text_table_add_row(servers, cells);
     }
-    kept = pktan_text_table_rows_kept(slow, t->complete->len);
+    kept = pktan_text_table_rows_kept(slow, t->complete);
     for (guint i = 0; i < kept; i++) {
         const pktan_handshake *h = g_array_index(t->slowest, slow_entry, i).handshake;
         char stream[12], client[PKTAN_ENDPOINT_STRLEN], server[PKTAN_ENDPOINT_STRLEN];
@@ -266,7 +267,7 @@ static void write_text(const rtt_table *t, const pktan_report_context *ctx)
     pktan_text_report_begin(ctx->out, "PktAn Handshake RTT", a->filter);
     fprintf(ctx->out, "%u handshakes, %u incomplete (SYN seen, no final ACK), "
             "%u without a handshake in the capture\n",
-            t->complete->len, t->incomplete, t->midstream);
+            t->complete, t->incomplete, t->midstream);
     if (where)
         fprintf(ctx->out, "Capture point: %s\n", where);
     fputc('\n', ctx->out);
@@ -338,7 +339,7 @@ static void write_json(const rtt_table *t, const pktan_report_context *ctx)
     pktan_json_begin_report(&json, ctx->out, "rtt", ctx->wireshark_version, ctx->args->filter);
     json_dumper_set_member_name(&json, "summary");
     json_dumper_begin_object(&json);
-    pktan_json_member_uint(&json, "handshakes", t->complete->len);
+    pktan_json_member_uint(&json, "handshakes", t->complete);
     pktan_json_member_uint(&json, "incomplete", t->incomplete);
     pktan_json_member_uint(&json, "midstream", t->midstream);
     json_stats(&json, "irtt", &t->irtt);
