@@ -12,14 +12,24 @@
 
 #include <glib.h>
 
+#include "prefetch.h"
+
 typedef struct pktan_batch pktan_batch;
 
 /* Processes one queued record (ctx as given to pktan_batch_new). */
 typedef void (*pktan_batch_fn)(void *ctx, void *record);
 
+/* Prefetches for a record of the run, ahead of processing it (see
+ * prefetch.h). Hints only: it changes nothing, and must not count on the
+ * run's earlier records having been processed. */
+typedef void (*pktan_batch_prefetch_fn)(void *ctx, const void *record, pktan_prefetch_stage stage);
+
 pktan_batch *pktan_batch_new(gsize record_size, guint capacity, pktan_batch_fn process,
                              void *ctx);
 void pktan_batch_free(pktan_batch *batch);
+
+/* Prefetches for each record before it is processed (none by default). */
+void pktan_batch_set_prefetch(pktan_batch *batch, pktan_batch_prefetch_fn prefetch);
 
 /* The next record to fill; it is queued by pktan_batch_push(). */
 void *pktan_batch_slot(pktan_batch *batch);

@@ -12,7 +12,12 @@ guint8 pktan_conversation_key_make(pktan_conversation_key *key, guint8 transport
 
 pktan_streams pktan_conversation_streams(const pktan_conversation_key *key)
 {
-    switch (key->flow.transport) {
+    return pktan_streams_of_transport(key->flow.transport);
+}
+
+pktan_streams pktan_streams_of_transport(guint8 transport)
+{
+    switch (transport) {
     case PKTAN_IPPROTO_TCP:
         return PKTAN_STREAMS_TCP;
     case PKTAN_IPPROTO_UDP:

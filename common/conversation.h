@@ -19,6 +19,8 @@ _Static_assert(sizeof(pktan_conversation_key) == sizeof(pktan_flow_key) + 4,
 
 /* The numbering key->stream is from. */
 pktan_streams pktan_conversation_streams(const pktan_conversation_key *key);
+/* The numbering of a transport's streams (PKTAN_IPPROTO_*). */
+pktan_streams pktan_streams_of_transport(guint8 transport);
 
 /* What a packet says about its conversation's server. */
 typedef enum {

@@ -42,6 +42,13 @@ gboolean pktan_handshakes_settled(const pktan_handshakes *hs, guint32 stream)
     return stream / 8 < hs->settled_bytes && (hs->settled[stream / 8] >> (stream % 8)) & 1;
 }
 
+void pktan_handshakes_prefetch(const pktan_handshakes *hs, guint32 stream,
+                               pktan_prefetch_stage stage)
+{
+    if (!pktan_handshakes_settled(hs, stream))
+        pktan_stream_map_prefetch(hs->connections, PKTAN_STREAMS_TCP, stream, stage);
+}
+
 /* Room for stream's bit, made with its record (so that later segments
  * allocate nothing); past the bound there is none, and its segments are
  * fed, to no effect. */

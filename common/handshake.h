@@ -14,6 +14,8 @@
 #define PKTAN_HANDSHAKE_H
 
 #include <glib.h>
+
+#include "prefetch.h"
 #include "addr.h"
 #include "time_format.h"
 
@@ -93,6 +95,11 @@ const pktan_handshake *pktan_handshakes_add(pktan_handshakes *hs, const pktan_tc
  * conversion and the cache miss they cost. One bit per stream, kept hot:
  * most of a connection's segments come after its handshake. */
 gboolean pktan_handshakes_settled(const pktan_handshakes *hs, guint32 stream);
+
+/* For a run of segments (prefetch.h): what adding one of stream will
+ * touch, unless the stream is settled. */
+void pktan_handshakes_prefetch(const pktan_handshakes *hs, guint32 stream,
+                               pktan_prefetch_stage stage);
 
 guint pktan_handshakes_count(const pktan_handshakes *hs);
 /* NULL when the stream has not been seen. */

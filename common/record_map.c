@@ -93,6 +93,11 @@ static guint32 find_slot(const pktan_record_map *m, const void *key, guint32 has
     }
 }
 
+void pktan_record_map_prefetch(const pktan_record_map *m, const void *key)
+{
+    __builtin_prefetch(&m->slots[pktan_hash_bytes(key, m->key_size) & m->slot_mask], 1);
+}
+
 /* Doubles the slot array; records stay where they are. */
 static void grow(pktan_record_map *m)
 {

@@ -34,6 +34,10 @@ guint pktan_record_map_get_index(pktan_record_map *map, const void *key, gboolea
  * and must not pay for a slot it never probes. */
 void *pktan_record_map_append(pktan_record_map *map, const void *key);
 
+/* The slot a get or lookup of key will probe first, asked for ahead
+ * (prefetch.h): a hint, at the price of hashing key twice. */
+void pktan_record_map_prefetch(const pktan_record_map *map, const void *key);
+
 guint pktan_record_map_size(const pktan_record_map *map);
 
 /* Record i, 0 <= i < size, in insertion order. */

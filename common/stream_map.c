@@ -25,6 +25,7 @@ typedef struct {
 
 struct pktan_stream_map {
     gsize key_size;
+    gsize record_size;
     pktan_record_map *records;
     stream_index by[PKTAN_STREAMS_NONE];
 };
@@ -34,6 +35,7 @@ pktan_stream_map *pktan_stream_map_new(gsize key_size, gsize record_size)
     pktan_stream_map *m = g_new0(pktan_stream_map, 1);
 
     m->key_size = key_size;
+    m->record_size = record_size;
     m->records = pktan_record_map_new(key_size, record_size);
     return m;
 }
@@ -81,6 +83,20 @@ static void *indexed(const pktan_stream_map *m, const void *key, pktan_streams s
         return record;
     *other_key = TRUE;
     return NULL;
+}
+
+void pktan_stream_map_prefetch(const pktan_stream_map *m, pktan_streams streams, guint32 stream,
+                               pktan_prefetch_stage stage)
+{
+    const stream_index *s;
+
+    if (streams >= PKTAN_STREAMS_NONE || stream >= m->by[streams].len)
+        return;
+    s = &m->by[streams];
+    if (stage == PKTAN_PREFETCH_INDEX)
+        __builtin_prefetch(&s->record[stream]);
+    else if (s->record[stream] != NULL)
+        pktan_prefetch_record(s->record[stream], m->record_size);
 }
 
 void *pktan_stream_map_lookup(const pktan_stream_map *m, const void *key, pktan_streams streams,

@@ -16,6 +16,8 @@
 
 #include <glib.h>
 
+#include "prefetch.h"
+
 /* Which of Wireshark's numberings a key's stream number is from. */
 typedef enum {
     PKTAN_STREAMS_TCP,
@@ -40,6 +42,11 @@ void *pktan_stream_map_get(pktan_stream_map *map, const void *key, pktan_streams
 /* The record for key, or NULL. */
 void *pktan_stream_map_lookup(const pktan_stream_map *map, const void *key,
                               pktan_streams streams, guint32 stream);
+
+/* For a run of lookups (prefetch.h): stream's array entry, then the
+ * record it names. Hints only. */
+void pktan_stream_map_prefetch(const pktan_stream_map *map, pktan_streams streams, guint32 stream,
+                               pktan_prefetch_stage stage);
 
 guint pktan_stream_map_size(const pktan_stream_map *map);
 

@@ -73,6 +73,13 @@ const pktan_policy *pktan_unexpected_policy(const pktan_unexpected *u)
     return u->policy;
 }
 
+void pktan_unexpected_prefetch(const pktan_unexpected *u, guint8 transport, guint32 stream,
+                               pktan_prefetch_stage stage)
+{
+    pktan_stream_map_prefetch(u->conversations, pktan_streams_of_transport(transport), stream,
+                              stage);
+}
+
 guint pktan_unexpected_conversations(const pktan_unexpected *u)
 {
     return pktan_stream_map_size(u->conversations);

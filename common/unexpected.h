@@ -75,6 +75,11 @@ const pktan_policy *pktan_unexpected_policy(const pktan_unexpected *u);
 const pktan_flagged_conversation *pktan_unexpected_add(pktan_unexpected *u,
                                                        const pktan_unexpected_frame *f);
 
+/* For a run of frames (prefetch.h): what adding one of a conversation on
+ * transport (PKTAN_IPPROTO_*) with stream number stream will touch. */
+void pktan_unexpected_prefetch(const pktan_unexpected *u, guint8 transport, guint32 stream,
+                               pktan_prefetch_stage stage);
+
 guint pktan_unexpected_conversations(const pktan_unexpected *u);
 const pktan_chain *pktan_unexpected_chain(const pktan_unexpected *u, guint16 chain);
 const pktan_flagged_conversation *pktan_unexpected_nth(const pktan_unexpected *u, guint i);

@@ -17,6 +17,7 @@
 
 #include "addr.h"
 #include "conversation.h"
+#include "prefetch.h"
 #include "time_format.h"
 
 typedef struct {
@@ -36,5 +37,10 @@ typedef struct {
 
 /* A report's reading of such a frame. */
 typedef void (*pktan_report_frame_fn)(void *report, const pktan_frame_record *frame);
+
+/* What the report's reading of a queued frame will touch, asked for ahead
+ * of it (prefetch.h). */
+typedef void (*pktan_report_prefetch_fn)(void *report, const pktan_frame_record *frame,
+                                         pktan_prefetch_stage stage);
 
 #endif

@@ -71,7 +71,7 @@ char *pktan_conn_start(const pktan_report_output *output)
 {
     static const pktan_report_reader reader = {
         PKTAN_TAP_BIT(PKTAN_TAP_IP) | PKTAN_TAP_BIT(PKTAN_TAP_IPV6) | PKTAN_TAP_BIT(PKTAN_TAP_UDP),
-        TRUE, conn_packet, conn_frame, conn_reset, conn_draw, conn_finish};
+        TRUE, conn_packet, conn_frame, conn_reset, conn_draw, conn_finish, NULL};
     conn_report *r = g_new0(conn_report, 1);
 
     r->output = *output;

@@ -74,6 +74,17 @@ static void add_count(void *dests, void *record)
     }
 }
 
+static void prefetch_count(void *dests, const void *record, pktan_prefetch_stage stage)
+{
+    const queued_count *q = record;
+
+    if (q->kind == COUNT_STREAM_PACKET)
+        pktan_dests_prefetch_stream_end(dests, &q->key, q->streams, q->stream, q->to_lower_end,
+                                        stage);
+    else if (q->kind == COUNT_CONVERSATION)
+        pktan_dests_prefetch_conversation(dests, q->key.ip_proto, q->stream, stage);
+}
+
 static void queue_count(dests_report *r, const queued_count *count)
 {
     *(queued_count *)pktan_batch_slot(r->queue) = *count;
@@ -298,13 +309,17 @@ static void servers_view_packet(void *report, int tap, packet_info *pinfo, const
  * end, as the two records would (after what an earlier frame left
  * waiting). The set's queue already runs frame records together, so a
  * frame record's count is added at once, not queued again. */
+static pktan_streams streams_of(const pktan_frame_record *frame)
+{
+    return frame->transport == PKTAN_IPPROTO_TCP ? PKTAN_STREAMS_TCP : PKTAN_STREAMS_UDP;
+}
+
 static void packets_view_frame(void *report, const pktan_frame_record *frame)
 {
     dests_report *r = report;
     const pktan_args *args = r->output.args;
     queued_count count = {.kind = COUNT_STREAM_PACKET,
-                          .streams = frame->transport == PKTAN_IPPROTO_TCP ? PKTAN_STREAMS_TCP
-                                                                           : PKTAN_STREAMS_UDP,
+                          .streams = streams_of(frame),
                           .stream = frame->stream,
                           .to_lower_end = frame->to_lower_end,
                           .bytes = frame->bytes,
@@ -315,6 +330,26 @@ static void packets_view_frame(void *report, const pktan_frame_record *frame)
         return;
     pktan_dest_key_make(&count.key, &frame->dst, frame->transport, TRUE, frame->dst_port);
     pktan_batch_process_now(r->queue, &count);
+}
+
+static void packets_view_prefetch(void *report, const pktan_frame_record *frame,
+                                  pktan_prefetch_stage stage)
+{
+    const dests_report *r = report;
+    pktan_dest_key key;
+
+    if (stage == PKTAN_PREFETCH_STATE)
+        pktan_dest_key_make(&key, &frame->dst, frame->transport, TRUE, frame->dst_port);
+    pktan_dests_prefetch_stream_end(r->dests, &key, streams_of(frame), frame->stream,
+                                    frame->to_lower_end, stage);
+}
+
+static void servers_view_prefetch(void *report, const pktan_frame_record *frame,
+                                  pktan_prefetch_stage stage)
+{
+    const dests_report *r = report;
+
+    pktan_dests_prefetch_conversation(r->dests, frame->transport, frame->stream, stage);
 }
 
 static void servers_view_frame(void *report, const pktan_frame_record *frame)
@@ -367,17 +402,20 @@ char *pktan_dests_start(const pktan_report_output *output)
     pktan_report_reader reader = {
         PKTAN_TAP_BIT(PKTAN_TAP_IP) | PKTAN_TAP_BIT(PKTAN_TAP_IPV6) |
             PKTAN_TAP_BIT(PKTAN_TAP_TCP) | PKTAN_TAP_BIT(PKTAN_TAP_UDP),
-        FALSE, packets_view_packet, packets_view_frame, dests_reset, dests_draw, dests_finish};
+        FALSE, packets_view_packet, packets_view_frame, dests_reset, dests_draw, dests_finish,
+        packets_view_prefetch};
     dests_report *r = g_new0(dests_report, 1);
 
     if (output->args->view != PKTAN_VIEW_PACKETS) {
         reader.packet = servers_view_packet;
         reader.frame = servers_view_frame;
+        reader.prefetch = servers_view_prefetch;
     }
 
     r->output = *output;
     r->dests = pktan_dests_new(output->args->view);
     r->queue = pktan_batch_new(sizeof(queued_count), QUEUED_COUNTS, add_count, r->dests);
+    pktan_batch_set_prefetch(r->queue, prefetch_count);
     pktan_report_listen(output, r, &reader);
     return NULL;
 }

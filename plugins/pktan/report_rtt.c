@@ -33,7 +33,7 @@ static void rtt_finish(void *tapdata)
 
 char *pktan_rtt_start(const pktan_report_output *output)
 {
-    static const pktan_report_reader reader = {0, FALSE, NULL, NULL, NULL, rtt_draw, rtt_finish};
+    static const pktan_report_reader reader = {0, FALSE, NULL, NULL, NULL, rtt_draw, rtt_finish, NULL};
     rtt_report *r = g_new0(rtt_report, 1);
 
     r->output = *output;

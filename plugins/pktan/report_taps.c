@@ -35,6 +35,7 @@ typedef struct {
 typedef struct {
     void *report;
     pktan_report_frame_fn frame;
+    pktan_report_prefetch_fn prefetch; /* or NULL */
 } frame_call;
 
 /* In a set with a frame listener, a frame's other records wait here for
@@ -245,6 +246,18 @@ static void read_frame_record(void *set_data, void *queued)
         set->frame_readers[i].frame(set->frame_readers[i].report, r);
 }
 
+static void prefetch_frame_record(void *set_data, const void *queued, pktan_prefetch_stage stage)
+{
+    const tap_set *set = set_data;
+    const pktan_frame_record *r = &((const queued_frame *)queued)->record;
+
+    if (set->handshakes && r->transport == PKTAN_IPPROTO_TCP)
+        pktan_handshakes_prefetch(set->handshakes, r->stream, stage);
+    for (guint i = 0; i < set->frame_count; i++)
+        if (set->frame_readers[i].prefetch)
+            set->frame_readers[i].prefetch(set->frame_readers[i].report, r, stage);
+}
+
 /* The frame tap's record: the frame's held records as one frame record,
  * or else one by one, then the frame's own record. (Not inlined: dispatch
  * runs for every record, and would save and restore the registers this
@@ -434,8 +447,10 @@ static void update_holding(tap_set *set)
 {
     gboolean holding = set->all_read_frames && listener_of(set, PKTAN_TAP_FRAME, FALSE)->registered;
 
-    if (holding && set->hold.frames == NULL)
+    if (holding && set->hold.frames == NULL) {
         set->hold.frames = pktan_batch_new(sizeof(queued_frame), QUEUED_FRAMES, read_frame_record, set);
+        pktan_batch_set_prefetch(set->hold.frames, prefetch_frame_record);
+    }
 
     for (int i = 0; i < SET_LISTENERS; i++)
         set->listeners[i].hold = holding ? &set->hold : NULL;
@@ -450,7 +465,7 @@ static void add_frame_reader(tap_set *set, void *report, const pktan_report_read
         return;
     }
     set->frame_readers = g_renew(frame_call, set->frame_readers, set->frame_count + 1);
-    set->frame_readers[set->frame_count++] = (frame_call){report, reader->frame};
+    set->frame_readers[set->frame_count++] = (frame_call){report, reader->frame, reader->prefetch};
 }
 
 void pktan_report_listen(const pktan_report_output *output, void *report,

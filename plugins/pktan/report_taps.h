@@ -37,6 +37,7 @@ typedef struct {
     tap_reset_cb reset;   /* each given the report */
     tap_draw_cb draw;
     tap_finish_cb finish; /* when Wireshark frees the listeners: frees the report */
+    pktan_report_prefetch_fn prefetch; /* optional, with frame */
 } pktan_report_reader;
 
 /* Subscribes report to its taps with the output's display filter (already

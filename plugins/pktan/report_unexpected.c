@@ -36,6 +36,13 @@ static void count_frame(void *tracker, void *record)
     pktan_unexpected_add(tracker, &q->frame);
 }
 
+static void prefetch_queued(void *tracker, const void *record, pktan_prefetch_stage stage)
+{
+    const queued_frame *q = record;
+
+    pktan_unexpected_prefetch(tracker, q->frame.transport, q->frame.stream, stage);
+}
+
 static void unexpected_packet(void *report, int tap, packet_info *pinfo, const void *data)
 {
     unexpected_report *r = report;
@@ -48,6 +55,14 @@ static void unexpected_packet(void *report, int tap, packet_info *pinfo, const v
     q = pktan_batch_slot(r->queue);
     pktan_unexpected_feed_take(&r->feed, pinfo, &q->frame, q->layers);
     pktan_batch_push(r->queue);
+}
+
+static void unexpected_prefetch(void *report, const pktan_frame_record *frame,
+                                pktan_prefetch_stage stage)
+{
+    const unexpected_report *r = report;
+
+    pktan_unexpected_prefetch(r->tracker, frame->transport, frame->stream, stage);
 }
 
 /* A frame record (frame_record.h): the set's queue already runs it with
@@ -99,7 +114,8 @@ char *pktan_unexpected_start(const pktan_report_output *output)
         PKTAN_TAP_BIT(PKTAN_TAP_IP) | PKTAN_TAP_BIT(PKTAN_TAP_IPV6) |
             PKTAN_TAP_BIT(PKTAN_TAP_TCP) | PKTAN_TAP_BIT(PKTAN_TAP_UDP) |
             PKTAN_TAP_BIT(PKTAN_TAP_FRAME),
-        FALSE, unexpected_packet, unexpected_frame, unexpected_reset, unexpected_draw, unexpected_finish};
+        FALSE, unexpected_packet, unexpected_frame, unexpected_reset, unexpected_draw, unexpected_finish,
+        unexpected_prefetch};
     char *error = NULL;
     pktan_policy *policy = pktan_policy_from_prefs(output->args->allowlist_path, &error);
     unexpected_report *r;
@@ -110,6 +126,7 @@ char *pktan_unexpected_start(const pktan_report_output *output)
     r->output = *output;
     r->tracker = pktan_unexpected_new(policy);
     r->queue = pktan_batch_new(sizeof(queued_frame), QUEUED_FRAMES, count_frame, r->tracker);
+    pktan_batch_set_prefetch(r->queue, prefetch_queued);
     pktan_report_listen(output, r, &reader);
     return NULL;
 }

@@ -89,11 +89,95 @@ static void test_process_now(void)
     g_array_free(seen, TRUE);
 }
 
+/* What a run did, in order: PROCESSED, or the stage of a prefetch, for
+ * which record. */
+enum { PROCESSED = 100 };
+typedef struct {
+    guint what;
+    guint32 value;
+} event;
+
+static void log_processed(void *events, void *r)
+{
+    event e = {PROCESSED, ((const record *)r)->value};
+    g_array_append_val((GArray *)events, e);
+}
+
+static void log_prefetch(void *events, const void *r, pktan_prefetch_stage stage)
+{
+    event e = {stage, ((const record *)r)->value};
+    g_array_append_val((GArray *)events, e);
+}
+
+/* Position of the first event what of value, or -1. */
+static gint position(const GArray *events, guint what, guint32 value)
+{
+    for (guint i = 0; i < events->len; i++) {
+        const event *e = &g_array_index(events, event, i);
+        if (e->what == what && e->value == value)
+            return (gint)i;
+    }
+    return -1;
+}
+
+static guint count(const GArray *events, guint what)
+{
+    guint n = 0;
+
+    for (guint i = 0; i < events->len; i++)
+        n += g_array_index(events, event, i).what == what;
+    return n;
+}
+
+/* With prefetching, runs of every length are still processed once each,
+ * in order; each record is asked for once at each stage, index entries
+ * first, both before it is processed, and the whole way through a long run
+ * ahead of it rather than all at its start. */
+static void test_prefetch(void)
+{
+    static const guint runs[] = {1, 2, 3, 7, 8, 9, 16, 40};
+
+    for (guint r = 0; r < G_N_ELEMENTS(runs); r++) {
+        GArray *events = g_array_new(FALSE, FALSE, sizeof(event));
+        pktan_batch *b = pktan_batch_new(sizeof(record), 64, log_processed, events);
+        guint32 n = runs[r];
+        gint last_processed = -1;
+
+        pktan_batch_set_prefetch(b, log_prefetch);
+        for (guint32 i = 0; i < n; i++)
+            push(b, i);
+        g_assert_cmpuint(events->len, ==, 0);
+        pktan_batch_flush(b);
+        g_assert_cmpuint(count(events, PROCESSED), ==, n);
+        g_assert_cmpuint(count(events, PKTAN_PREFETCH_INDEX), ==, n);
+        g_assert_cmpuint(count(events, PKTAN_PREFETCH_STATE), ==, n);
+        for (guint32 i = 0; i < n; i++) {
+            gint index = position(events, PKTAN_PREFETCH_INDEX, i);
+            gint state = position(events, PKTAN_PREFETCH_STATE, i);
+            gint processed = position(events, PROCESSED, i);
+
+            g_assert_cmpint(index, >=, 0);
+            g_assert_cmpint(index, <, state);
+            g_assert_cmpint(state, <, processed);
+            g_assert_cmpint(processed, >, last_processed);
+            last_processed = processed;
+            /* Past the start, asked for while earlier records are processed. */
+            if (i >= 8) {
+                g_assert_cmpint(state, >, position(events, PROCESSED, 0));
+                g_assert_cmpint(position(events, PROCESSED, i - 1), >, index);
+            }
+        }
+        pktan_batch_free(b);
+        g_array_free(events, TRUE);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/batch/order_and_capacity", test_order_and_capacity);
     g_test_add_func("/batch/unpushed_and_discard", test_unpushed_and_discard);
     g_test_add_func("/batch/process_now", test_process_now);
+    g_test_add_func("/batch/prefetch", test_prefetch);
     return g_test_run();
 }
