@@ -15,8 +15,8 @@
 
 #include <glib.h>
 
-#include "prefetch.h"
 #include "addr.h"
+#include "prefetch.h"
 #include "time_format.h"
 
 enum {

@@ -17,12 +17,18 @@ typedef enum {
     PKTAN_PREFETCH_STATE, /* the state they name (reads the entries) */
 } pktan_prefetch_stage;
 
-/* The cache lines of [record, record + size) for writing, size at most two
- * lines (pktan's per-stream records are one or two). */
+#define PKTAN_CACHE_LINE 64u
+
+/* Every cache line of [record, record + size), for writing: a record of
+ * 96 or 120 bytes (an unexpected conversation, a handshake) lies across two
+ * or three lines, as its offset in its chunk falls. */
 static inline void pktan_prefetch_record(const void *record, gsize size)
 {
-    __builtin_prefetch(record, 1);
-    __builtin_prefetch((const guint8 *)record + size - 1, 1);
+    guintptr line = (guintptr)record & ~(guintptr)(PKTAN_CACHE_LINE - 1);
+    guintptr end = (guintptr)record + size;
+
+    for (; line < end; line += PKTAN_CACHE_LINE)
+        __builtin_prefetch((const void *)line, 1);
 }
 
 #endif
