@@ -14,10 +14,11 @@ packet dissected, no protocol tree), each pktan report alone, all pktan
 reports together in one tshark, and Wireshark's own `-z io,phs`,
 `-z conv,tcp` and `-z dests,tree`. pktan,unexpected is included once it
 exists (detected by running it on an empty capture; --unexpected yes|no
-overrides). Runs of the cheap commands are interleaved round-robin,
---repeat times, each round starting one command later; the table gives
-the medians, the median of each round's ratio to that round's floor, and
-each command's fastest run against the floor's fastest.
+overrides). The cheap commands run in --repeat rounds, each command
+between two floor runs (floor, A, floor, B, ..., floor), each round
+starting one command later; the table gives the medians, the median of
+each run's ratio to the mean of the floor runs beside it, and each
+command's fastest run against the floor's fastest.
 
 --scaling N1,N2,...: also measures the floor and all pktan reports together
 on a capture of each size (generated one at a time, deleted after) and
@@ -161,18 +162,35 @@ def generate(build, user, connections, seed, clients):
 
 
 def run_rounds(user, capture, commands, repeat, label=""):
-    """Each round runs every command once, starting one command later than
-    the round before: this machine's speed drifts by several percent within
-    a run, and no command should keep the same place in the sequence (the
-    floor always ran first)."""
+    """commands[0] is the floor. Each round runs every other command once,
+    each between two floor runs (floor, A, floor, B, ..., floor), starting
+    one command later than the round before. A command's run is measured
+    against the mean of the two floor runs beside it, whose wall time and
+    peak RSS are appended to its sample: this machine's speed changes by
+    tens of percent within minutes, and a round of eight commands takes
+    three, so a floor run at the round's start was no measure for a run at
+    its end."""
+    floor_name, floor_zargs = commands[0]
+    others = commands[1:]
     samples = {name: [] for name, _ in commands}
+
+    def run(name, zargs, round_no):
+        sample = measure(user, capture, zargs)
+        print(f"  {label}round {round_no + 1}: {name}: {sample[0]:.2f} s, {sample[1]:.0f} MiB, "
+              f"system {sample[2]:.2f} s", flush=True)
+        return sample
+
     for round_no in range(repeat):
-        start = round_no % len(commands)
-        for name, zargs in commands[start:] + commands[:start]:
-            samples[name].append(measure(user, capture, zargs))
-            wall, rss = samples[name][-1][:2]
-            print(f"  {label}round {round_no + 1}: {name}: {wall:.2f} s, {rss:.0f} MiB, "
-                  f"system {samples[name][-1][2]:.2f} s", flush=True)
+        start = round_no % len(others)
+        before = run(floor_name, floor_zargs, round_no)
+        samples[floor_name].append(before)
+        for name, zargs in others[start:] + others[:start]:
+            sample = run(name, zargs, round_no)
+            after = run(floor_name, floor_zargs, round_no)
+            samples[floor_name].append(after)
+            samples[name].append(sample + ((before[0] + after[0]) / 2,
+                                           (before[1] + after[1]) / 2))
+            before = after
     return samples
 
 
@@ -205,21 +223,26 @@ def median(samples, i):
 
 
 def paired(samples, name, i):
-    """The ratio to the floor of each round's run (rounds pair the runs: the
-    floor's and this command's ran minutes apart at most), as a sorted
-    list. The machine drifts by more than the costs measured, between
-    rounds more than within one."""
-    floor = samples[FLOOR[0]]
-    return sorted(s[i] / f[i] - 1 for s, f in zip(samples[name], floor))
+    """Each run's ratio to the mean of the two floor runs beside it (field
+    4 + i of its sample: run_rounds), as a sorted list (0 for the floor's
+    own)."""
+    if name == FLOOR[0]:
+        return [0.0] * len(samples[name])
+    return sorted(s[i] / s[4 + i] - 1 for s in samples[name])
+
+
+def bracketed(samples, name):
+    """Whether name's runs were measured between floor runs (run_rounds)."""
+    return name == FLOOR[0] or len(samples[name][0]) > 4
 
 
 def table(args, packets, samples, commands, together, slow, tshark_version):
     floor_wall, floor_rss = median(samples[FLOOR[0]], 0), median(samples[FLOOR[0]], 1)
     lines = [f"{args.connections} connections from {args.clients} client hosts, {packets} packets "
              f"(pktan-gen --seed {args.seed} --clients {args.clients}); "
-             f"{args.repeat} interleaved rounds; "
+             f"{args.repeat} rounds, each command run between two floor runs; "
              f"tshark {tshark_version}, {os.cpu_count()} cores. Wall and RSS: medians. "
-             "vs floor: the median of each round's ratio to that round's floor run; "
+             "vs floor: the median of each run's ratio to the mean of the two floor runs beside it; "
              "the range is the lowest and highest of those ratios. Fastest: each command's "
              "fastest run against the floor's fastest (what other load on the machine "
              "only ever adds to is least in the fastest run).",
@@ -231,7 +254,7 @@ def table(args, packets, samples, commands, together, slow, tshark_version):
     floor_faults = median(samples[FLOOR[0]], 3)
     for name, _ in commands:
         wall, rss = median(samples[name], 0), median(samples[name], 1)
-        if len(samples[name]) == len(samples[FLOOR[0]]):
+        if bracketed(samples, name):
             walls, rsses = paired(samples, name, 0), paired(samples, name, 1)
             wall_cell = f"{statistics.median(walls):+.1%}"
             range_cell = f"{walls[0]:+.1%} .. {walls[-1]:+.1%}"
@@ -255,8 +278,8 @@ def table(args, packets, samples, commands, together, slow, tshark_version):
 
 
 def floor_share(samples, name):
-    """1 + the median of each round's wall-time ratio to that round's floor
-    (startup not taken off: both runs pay it)."""
+    """1 + the median of each run's wall-time ratio to the floor runs beside
+    it (startup not taken off: both runs pay it)."""
     return 1 + statistics.median(paired(samples, name, 0))
 
 
@@ -297,7 +320,7 @@ def scaling_table(args, points, together_name, startup, tshark_version):
 
     lines = [f"Growth from {points[0][0]} to {points[-1][0]} connections "
              f"({args.scaling_clients} client hosts, pktan-gen --seed {args.seed}); "
-             f"{args.scaling_repeat} interleaved runs per size; per connection = (run - tshark start-up "
+             f"{args.scaling_repeat} runs per size, each between two floor runs; per connection = (run - tshark start-up "
              f"on an empty capture: {startup[0]:.2f} s, {startup[1]:.0f} MiB) / connections; "
              f"wall: median and fastest run; tshark {tshark_version}, {os.cpu_count()} cores.",
              "",
@@ -320,7 +343,8 @@ def scaling_table(args, points, together_name, startup, tshark_version):
                   "the change of the cost per connection; NON-LINEAR when a connection costs more "
                   f"than {NON_LINEAR:.2f}x what it did at the smaller size (time: fastest runs; "
                   "the medians' change beside it). Time vs floor: how pktan's wall-time ratio to "
-                  "the floor (the median of each round's ratio) changed: the floor's own cost per "
+                  "the floor (the median of each run's ratio to the floor runs beside it) changed: "
+                  "the floor's own cost per "
                   "connection moves between sizes too (Wireshark's dissection, and this machine's "
                   "drift between runs minutes apart).", "",
               "| from | to | command | slope: µs/conn | slope: bytes/conn "
@@ -377,7 +401,7 @@ def main():
     ap.add_argument("--scaling-only", action="store_true",
                     help="skip the main table (for --scaling or --instructions alone)")
     ap.add_argument("--scaling-repeat", type=int, default=3,
-                    help="interleaved runs per size of the growth table")
+                    help="runs per size of the growth table, each between two floor runs")
     ap.add_argument("--instructions", type=int, metavar="N",
                     help="also count instructions and L1 cache misses (cachegrind) of the floor, each report and "
                          "all of them on an N-connection capture, e.g. 30000")
