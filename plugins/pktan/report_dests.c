@@ -309,17 +309,12 @@ static void servers_view_packet(void *report, int tap, packet_info *pinfo, const
  * end, as the two records would (after what an earlier frame left
  * waiting). The set's queue already runs frame records together, so a
  * frame record's count is added at once, not queued again. */
-static pktan_streams streams_of(const pktan_frame_record *frame)
-{
-    return frame->transport == PKTAN_IPPROTO_TCP ? PKTAN_STREAMS_TCP : PKTAN_STREAMS_UDP;
-}
-
 static void packets_view_frame(void *report, const pktan_frame_record *frame)
 {
     dests_report *r = report;
     const pktan_args *args = r->output.args;
     queued_count count = {.kind = COUNT_STREAM_PACKET,
-                          .streams = streams_of(frame),
+                          .streams = pktan_streams_of_transport(frame->transport),
                           .stream = frame->stream,
                           .to_lower_end = frame->to_lower_end,
                           .bytes = frame->bytes,
@@ -340,8 +335,8 @@ static void packets_view_prefetch(void *report, const pktan_frame_record *frame,
 
     if (stage == PKTAN_PREFETCH_STATE)
         pktan_dest_key_make(&key, &frame->dst, frame->transport, TRUE, frame->dst_port);
-    pktan_dests_prefetch_stream_end(r->dests, &key, streams_of(frame), frame->stream,
-                                    frame->to_lower_end, stage);
+    pktan_dests_prefetch_stream_end(r->dests, &key, pktan_streams_of_transport(frame->transport),
+                                    frame->stream, frame->to_lower_end, stage);
 }
 
 static void servers_view_prefetch(void *report, const pktan_frame_record *frame,
