@@ -151,27 +151,23 @@ void pktan_dests_add_stream_packet(pktan_dests *d, const pktan_dest_key *key,
     count(row, bytes, when);
 }
 
-void pktan_dests_prefetch_stream_end(const pktan_dests *d, const pktan_dest_key *key,
-                                     pktan_streams streams, guint32 stream, gboolean to_lower_end,
-                                     pktan_prefetch_stage stage)
+gboolean pktan_dests_prefetch_stream_end(const pktan_dests *d, pktan_streams streams,
+                                         guint32 stream, gboolean to_lower_end,
+                                         pktan_prefetch_stage stage)
 {
-    guint64 end = (guint64)stream * 2 + (to_lower_end ? 1 : 0);
     const stream_rows *s;
-    const pktan_dest_row *row;
 
     if (streams >= PKTAN_STREAMS_NONE)
-        return;
+        return FALSE;
     s = &d->by_stream[streams];
-    if (stage == PKTAN_PREFETCH_INDEX) {
-        if (end < s->len)
-            __builtin_prefetch(&s->row[end]);
-        return;
-    }
-    row = end < s->len ? s->row[end] : NULL;
-    if (row != NULL)
-        pktan_prefetch_record(row, sizeof *row);
-    else
-        pktan_record_map_prefetch(d->rows, key);
+    return pktan_prefetch_indexed((const void *const *)s->row, s->len,
+                                  (guint64)stream * 2 + (to_lower_end ? 1 : 0),
+                                  sizeof(pktan_dest_row), stage);
+}
+
+void pktan_dests_prefetch_new_row(const pktan_dests *d, const pktan_dest_key *key)
+{
+    pktan_record_map_prefetch(d->rows, key);
 }
 
 void pktan_dests_prefetch_conversation(const pktan_dests *d, guint8 transport, guint32 stream,

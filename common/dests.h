@@ -60,12 +60,14 @@ void pktan_dests_add_stream_packet(pktan_dests *dests, const pktan_dest_key *key
                                    guint32 bytes, pktan_ns when);
 
 /* For a run of packets (prefetch.h), what adding one will touch: in the
- * packets view the row of its stream end (or, the end's first packet, the
- * slot its key hashes to; key is read only then), in the servers view its
- * conversation (transport: PKTAN_IPPROTO_*). Hints only. */
-void pktan_dests_prefetch_stream_end(const pktan_dests *dests, const pktan_dest_key *key,
-                                     pktan_streams streams, guint32 stream, gboolean to_lower_end,
-                                     pktan_prefetch_stage stage);
+ * packets view the row of its stream end, or, for the end's first packet
+ * (TRUE at the STATE stage), the slot its key hashes to, through
+ * pktan_dests_prefetch_new_row (the key is made only then); in the servers
+ * view its conversation (transport: PKTAN_IPPROTO_*). Hints only. */
+gboolean pktan_dests_prefetch_stream_end(const pktan_dests *dests, pktan_streams streams,
+                                         guint32 stream, gboolean to_lower_end,
+                                         pktan_prefetch_stage stage);
+void pktan_dests_prefetch_new_row(const pktan_dests *dests, const pktan_dest_key *key);
 void pktan_dests_prefetch_conversation(const pktan_dests *dests, guint8 transport, guint32 stream,
                                        pktan_prefetch_stage stage);
 

@@ -31,4 +31,24 @@ static inline void pktan_prefetch_record(const void *record, gsize size)
         __builtin_prefetch((const void *)line, 1);
 }
 
+/* One stage of a lookup through a stream-indexed array of record
+ * addresses (entries[i], i < len): the entry at INDEX, the record of
+ * record_size bytes it names at STATE. Returns TRUE at STATE when the
+ * entry names no record (nothing asked for), which a caller whose first
+ * packet of a stream hashes its key may then prefetch instead. */
+static inline gboolean pktan_prefetch_indexed(const void *const *entries, guint64 len, guint64 i,
+                                              gsize record_size, pktan_prefetch_stage stage)
+{
+    if (i >= len)
+        return stage == PKTAN_PREFETCH_STATE;
+    if (stage == PKTAN_PREFETCH_INDEX) {
+        __builtin_prefetch(&entries[i]);
+        return FALSE;
+    }
+    if (entries[i] == NULL)
+        return TRUE;
+    pktan_prefetch_record(entries[i], record_size);
+    return FALSE;
+}
+
 #endif

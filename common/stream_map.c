@@ -88,15 +88,9 @@ static void *indexed(const pktan_stream_map *m, const void *key, pktan_streams s
 void pktan_stream_map_prefetch(const pktan_stream_map *m, pktan_streams streams, guint32 stream,
                                pktan_prefetch_stage stage)
 {
-    const stream_index *s;
-
-    if (streams >= PKTAN_STREAMS_NONE || stream >= m->by[streams].len)
-        return;
-    s = &m->by[streams];
-    if (stage == PKTAN_PREFETCH_INDEX)
-        __builtin_prefetch(&s->record[stream]);
-    else if (s->record[stream] != NULL)
-        pktan_prefetch_record(s->record[stream], m->record_size);
+    if (streams < PKTAN_STREAMS_NONE)
+        (void)pktan_prefetch_indexed((const void *const *)m->by[streams].record,
+                                     m->by[streams].len, stream, m->record_size, stage);
 }
 
 void *pktan_stream_map_lookup(const pktan_stream_map *m, const void *key, pktan_streams streams,

@@ -78,10 +78,10 @@ static void prefetch_count(void *dests, const void *record, pktan_prefetch_stage
 {
     const queued_count *q = record;
 
-    if (q->kind == COUNT_STREAM_PACKET)
-        pktan_dests_prefetch_stream_end(dests, &q->key, q->streams, q->stream, q->to_lower_end,
-                                        stage);
-    else if (q->kind == COUNT_CONVERSATION)
+    if (q->kind == COUNT_STREAM_PACKET) {
+        if (pktan_dests_prefetch_stream_end(dests, q->streams, q->stream, q->to_lower_end, stage))
+            pktan_dests_prefetch_new_row(dests, &q->key);
+    } else if (q->kind == COUNT_CONVERSATION)
         pktan_dests_prefetch_conversation(dests, q->key.ip_proto, q->stream, stage);
 }
 
@@ -333,10 +333,11 @@ static void packets_view_prefetch(void *report, const pktan_frame_record *frame,
     const dests_report *r = report;
     pktan_dest_key key;
 
-    if (stage == PKTAN_PREFETCH_STATE)
+    if (pktan_dests_prefetch_stream_end(r->dests, pktan_streams_of_transport(frame->transport),
+                                        frame->stream, frame->to_lower_end, stage)) {
         pktan_dest_key_make(&key, &frame->dst, frame->transport, TRUE, frame->dst_port);
-    pktan_dests_prefetch_stream_end(r->dests, &key, pktan_streams_of_transport(frame->transport),
-                                    frame->stream, frame->to_lower_end, stage);
+        pktan_dests_prefetch_new_row(r->dests, &key);
+    }
 }
 
 static void servers_view_prefetch(void *report, const pktan_frame_record *frame,

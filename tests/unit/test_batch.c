@@ -3,6 +3,7 @@
 #include <glib.h>
 
 #include "batch.h"
+#include "prefetch.h"
 
 typedef struct {
     guint32 value;
@@ -172,6 +173,25 @@ static void test_prefetch(void)
     }
 }
 
+/* pktan_prefetch_indexed tells a caller at the STATE stage whether the
+ * entry names no record (so it may prefetch the slot its key hashes to
+ * instead), and never reads past the array. */
+static void test_prefetch_indexed(void)
+{
+    guint64 record[4] = {0};
+    const void *entries[3] = {NULL, record, NULL};
+
+    for (guint64 i = 0; i < 3; i++)
+        g_assert_false(pktan_prefetch_indexed(entries, 3, i, sizeof record, PKTAN_PREFETCH_INDEX));
+    g_assert_true(pktan_prefetch_indexed(entries, 3, 0, sizeof record, PKTAN_PREFETCH_STATE));
+    g_assert_false(pktan_prefetch_indexed(entries, 3, 1, sizeof record, PKTAN_PREFETCH_STATE));
+    g_assert_true(pktan_prefetch_indexed(entries, 3, 2, sizeof record, PKTAN_PREFETCH_STATE));
+    /* Past the array (a stream not seen yet): nothing named, nothing read. */
+    g_assert_false(pktan_prefetch_indexed(entries, 3, 3, sizeof record, PKTAN_PREFETCH_INDEX));
+    g_assert_true(pktan_prefetch_indexed(entries, 3, 3, sizeof record, PKTAN_PREFETCH_STATE));
+    g_assert_true(pktan_prefetch_indexed(NULL, 0, 0, sizeof record, PKTAN_PREFETCH_STATE));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -179,5 +199,6 @@ int main(int argc, char **argv)
     g_test_add_func("/batch/unpushed_and_discard", test_unpushed_and_discard);
     g_test_add_func("/batch/process_now", test_process_now);
     g_test_add_func("/batch/prefetch", test_prefetch);
+    g_test_add_func("/prefetch/indexed", test_prefetch_indexed);
     return g_test_run();
 }
