@@ -5,6 +5,7 @@
 
 #include "flow_key.h"
 #include "prefault.h"
+#include "slabs.h"
 
 #define CHUNK_BITS 12
 #define CHUNK_RECORDS (1u << CHUNK_BITS)
@@ -12,6 +13,10 @@
 /* Chunks start on a cache line, so that a 64-byte record (a dests row)
  * is one line to fetch, not two: glibc aligns a block to 16 bytes only. */
 #define CHUNK_ALIGN 64u
+/* A map's first chunks are allocated one by one, so that a small map
+ * costs no more than its records; past these the chunks are cut from
+ * slabs on huge pages (slabs.h). */
+#define OWN_CHUNKS 4u
 
 typedef struct {
     guint32 hash;
@@ -28,6 +33,7 @@ struct pktan_record_map {
     guint8 **chunks; /* of CHUNK_RECORDS records each; a plain array, not a
                       * GPtrArray: record i is one load fewer away */
     guint n_chunks;
+    pktan_slabs slabs; /* of the chunks past OWN_CHUNKS */
 };
 
 pktan_record_map *pktan_record_map_new(gsize key_size, gsize record_size)
@@ -44,9 +50,20 @@ pktan_record_map *pktan_record_map_new(gsize key_size, gsize record_size)
 
 static void free_chunks(pktan_record_map *m)
 {
-    for (guint i = 0; i < m->n_chunks; i++)
+    for (guint i = 0; i < MIN(m->n_chunks, OWN_CHUNKS); i++)
         free(m->chunks[i]);
+    pktan_slabs_free(&m->slabs);
     m->n_chunks = 0;
+}
+
+static guint8 *own_chunk(gsize size)
+{
+    guint8 *chunk = aligned_alloc(CHUNK_ALIGN, size);
+
+    if (chunk == NULL)
+        g_error("pktan: out of memory (%" G_GSIZE_FORMAT " bytes of records)", size);
+    pktan_prefault(chunk, size);
+    return chunk;
 }
 
 void pktan_record_map_free(pktan_record_map *m)
@@ -137,14 +154,11 @@ static guint8 *new_record(pktan_record_map *m, const void *key)
 
     if ((m->count & (CHUNK_RECORDS - 1)) == 0) {
         gsize size = CHUNK_RECORDS * m->record_size; /* a multiple of CHUNK_ALIGN */
-        guint8 *chunk = aligned_alloc(CHUNK_ALIGN, size);
 
-        if (chunk == NULL)
-            g_error("pktan: out of memory (%" G_GSIZE_FORMAT " bytes of records)", size);
-
-        pktan_prefault(chunk, size);
         m->chunks = g_renew(guint8 *, m->chunks, m->n_chunks + 1);
-        m->chunks[m->n_chunks++] = chunk;
+        m->chunks[m->n_chunks] =
+            m->n_chunks < OWN_CHUNKS ? own_chunk(size) : pktan_slabs_alloc(&m->slabs, size);
+        m->n_chunks++;
     }
     record = pktan_record_map_nth(m, m->count);
     memset(record, 0, m->record_size);

@@ -126,11 +126,14 @@ static void test_hash_bytes(void)
     g_assert_cmpuint(pktan_hash_bytes(key, sizeof key), ==, pktan_hash_bytes(key, sizeof key));
     g_assert_cmpuint(pktan_hash_bytes(zeros, 22), !=, pktan_hash_bytes(zeros, 23));
     g_assert_cmpuint(pktan_hash_bytes(zeros, 8), !=, pktan_hash_bytes(zeros, 16));
-    for (guint i = 0; i < 22 * 8; i++) {
-        guint8 flipped[22] = {0};
-        flipped[i / 8] = (guint8)(1u << (i % 8));
-        g_assert_cmpuint(pktan_hash_bytes(flipped, 22), !=, pktan_hash_bytes(key, 22));
-    }
+    /* Every length takes its own path to its last bytes (a word ending at
+     * the key's end, two halves, or single bytes): each bit counts. */
+    for (gsize len = 1; len <= sizeof zeros; len++)
+        for (guint i = 0; i < len * 8; i++) {
+            guint8 flipped[sizeof zeros] = {0};
+            flipped[i / 8] = (guint8)(1u << (i % 8));
+            g_assert_cmpuint(pktan_hash_bytes(flipped, len), !=, pktan_hash_bytes(zeros, len));
+        }
     /* Sequential ports of one address: the keys a capture really has. */
     for (guint i = 0; i < KEYS; i++) {
         guint32 bucket;

@@ -49,6 +49,17 @@ static void test_insert_lookup_grow(void)
         g_assert_null(pktan_record_map_lookup(m, key));
         g_assert_cmpuint(((record *)pktan_record_map_get(m, key, NULL))->count, ==, 0);
     }
+    /* Filled again after a clear (a retap): past the first chunks the
+     * records come from new slabs, the old ones given back. */
+    for (guint32 i = 0; i < N; i++) {
+        guint32 key[2] = {N + i, i};
+        record *r = pktan_record_map_get(m, key, &created);
+        g_assert_true(created);
+        g_assert_cmpuint(r->count, ==, 0);
+        r->count = i;
+    }
+    g_assert_cmpuint(pktan_record_map_size(m), ==, N + 1);
+    g_assert_cmpuint(((record *)pktan_record_map_nth(m, N))->count, ==, N - 1);
     pktan_record_map_free(m);
 }
 

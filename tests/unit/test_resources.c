@@ -4,7 +4,8 @@
  * The document's table is read here (rows whose first cell is a `name`),
  * so neither the structures nor the document can change without the other.
  * Each tracker is fed N distinct items and the heap in use (glibc
- * mallinfo2: arena plus mmapped blocks) is compared before and after:
+ * mallinfo2: arena plus mmapped blocks, and the record chunks cut from
+ * slabs, which malloc does not see) is compared before and after:
  * bytes per item = record + its index: record_map slots (N a power of two
  * leaves the slot array exactly 2N x 8 bytes, 16 bytes per item) or a
  * stream_map's array (N entries of 8 bytes, streams 0 to N-1). Feeding the
@@ -17,6 +18,7 @@
 #include "conn.h"
 #include "dests.h"
 #include "handshake.h"
+#include "slabs.h"
 #include "unexpected.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -87,7 +89,7 @@ static gsize doc_bytes(const char *name)
 static gsize heap_in_use(void)
 {
     struct mallinfo2 mi = mallinfo2();
-    return mi.uordblks + mi.hblkhd;
+    return mi.uordblks + mi.hblkhd + pktan_slabs_in_use();
 }
 
 /* Bytes per item measured for one tracker, and that a second pass over the
