@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from corpus import ReportCorpus, WITH_FRAME_RECORDS  # noqa: E402
-from stats_tree_text import tree_counts as tree_counts_of  # noqa: E402
+from stats_tree_text import parse_tree_sections, tree_counts as tree_counts_of  # noqa: E402
 from wireshark_user import env_setting  # noqa: E402
 
 # Wireshark's port_type_to_str() names; transports without ports are "NONE".
@@ -37,20 +37,25 @@ def tree_counts(path, zarg):
     return tree_counts_of(user, path, zarg)
 
 
+def wireshark_dests(path, family):
+    """{(address, port type, port): packets} from Wireshark's IPv4 or IPv6
+    Destinations and Ports tree (family "IPv4" or "IPv6")."""
+    trees = [counts for title, counts in wireshark_dests_trees(path) if title.startswith(family)]
+    assert len(trees) == 1, f"one {family} tree expected, got {len(trees)}"
+    return {(k[0], k[1], int(k[2])): v for k, v in trees[0].items() if len(k) == 3}
+
+
 @functools.lru_cache(maxsize=None)
-def wireshark_dests(path, tree):
-    """{(address, port type, port): packets} from a Destinations and Ports tree
-    (read once per capture: two tests compare against it, and under the
+def wireshark_dests_trees(path):
+    """Both trees from one tshark run, read once per capture (under the
     sanitizers Wireshark's tree on the generated capture is slow)."""
-    return {(k[0], k[1], int(k[2])): v for k, v in tree_counts(path, f"{tree},tree").items()
-            if len(k) == 3}
+    return parse_tree_sections(user.tshark_output("-r", path, "-q", "-z", "dests,tree",
+                                                  "-z", "ipv6_dests,tree"))
 
 
 def pktan_json(path, *options, together=()):
-    proc = user.tshark("-r", path, "-q", "-z", ",".join(("pktan,dests", "format=json") + options),
-                       *together)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    return json.loads(user.tshark_output(
+        "-r", path, "-q", "-z", ",".join(("pktan,dests", "format=json") + options), *together))
 
 
 def as_wireshark_rows(report):
@@ -64,41 +69,40 @@ def as_wireshark_rows(report):
     return rows
 
 
+def headers_outside_icmp(path):
+    """[(ip.version..., tcp.srcport..., udp.srcport...)] of each frame that
+    is no ICMP error (whose quoted headers the report does not count), every
+    occurrence of each field: one tshark run serves the two counts below."""
+    out = user.tshark_output("-r", path, "-Y", "not icmp and not icmpv6", "-T", "fields",
+                             "-e", "ip.version", "-e", "tcp.srcport", "-e", "udp.srcport",
+                             "-E", "occurrence=a", "-E", "aggregator=,")
+    return [tuple(f.split(",") if f else [] for f in line.split("\t"))
+            for line in out.splitlines()]
+
+
 def ip_headers_per_frame(path):
-    """{number of IP headers in a frame} over the frames that are no ICMP
-    errors (whose quoted header the report does not count). Wireshark gives
-    IPv6 headers an ip.version too."""
-    proc = user.tshark("-r", path, "-Y", "not icmp and not icmpv6", "-T", "fields",
-                       "-e", "ip.version", "-E", "occurrence=a", "-E", "aggregator=,")
-    assert proc.returncode == 0, proc.stderr
-    return {len(line.split(",")) for line in proc.stdout.splitlines() if line}
+    """{number of IP headers in a frame}. Wireshark gives IPv6 headers an
+    ip.version too."""
+    return {len(ip) for ip, _, _ in headers_outside_icmp(path) if ip}
 
 
 def transport_headers(path):
-    """TCP and UDP headers outside ICMP errors, counted one by one (a VXLAN
-    frame holds two)."""
-    proc = user.tshark("-r", path, "-Y", "not icmp and not icmpv6", "-T", "fields",
-                       "-e", "tcp.srcport", "-e", "udp.srcport", "-E", "occurrence=a",
-                       "-E", "aggregator=,")
-    assert proc.returncode == 0, proc.stderr
-    return sum(len(f.split(",")) for line in proc.stdout.splitlines()
-               for f in line.split("\t") if f)
+    """TCP and UDP headers, counted one by one (a VXLAN frame holds two)."""
+    return sum(len(tcp) + len(udp) for _, tcp, udp in headers_outside_icmp(path))
 
 
 def vxlan_servers(path):
     """Counter of (outer server address, "UDP", 4789) per VXLAN udp.stream:
     each direction of a Linux VXLAN tunnel is its own UDP flow to 4789."""
-    proc = user.tshark("-r", path, "-Y", "vxlan", "-T", "fields", "-e", "udp.stream",
-                       "-e", "ip.dst", "-E", "occurrence=f")
-    assert proc.returncode == 0, proc.stderr
-    streams = dict(line.split("\t") for line in proc.stdout.splitlines())
+    out = user.tshark_output("-r", path, "-Y", "vxlan", "-T", "fields", "-e", "udp.stream",
+                             "-e", "ip.dst", "-E", "occurrence=f")
+    streams = dict(line.split("\t") for line in out.splitlines())
     return Counter((dst, "UDP", 4789) for dst in streams.values())
 
 
 def tshark_count(path, display_filter):
-    proc = user.tshark("-r", path, "-Y", display_filter, "-T", "fields", "-e", "frame.number")
-    assert proc.returncode == 0, proc.stderr
-    return len(proc.stdout.split())
+    return len(user.tshark_output("-r", path, "-Y", display_filter, "-T", "fields",
+                                  "-e", "frame.number").split())
 
 
 class PacketsViewEqualsWireshark(unittest.TestCase):
@@ -115,8 +119,8 @@ class PacketsViewEqualsWireshark(unittest.TestCase):
                 ours = as_wireshark_rows(pktan_json(path, together=together))
                 v4 = {k: v for k, v in ours.items() if ":" not in k[0]}
                 v6 = {k: v for k, v in ours.items() if ":" in k[0]}
-                wireshark_v4 = wireshark_dests(path, "dests")
-                wireshark_v6 = wireshark_dests(path, "ipv6_dests")
+                wireshark_v4 = wireshark_dests(path, "IPv4")
+                wireshark_v6 = wireshark_dests(path, "IPv6")
                 # IPv6 inside IPv4 (gre-v6): both count a frame once per IP
                 # header under the address its transport header is seen
                 # with, the inner one. Wireshark's IPv4 tree holds the outer

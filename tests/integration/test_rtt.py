@@ -32,10 +32,8 @@ def tearDownModule():
 
 
 def rtt_json(path, *options, together=()):
-    proc = user.tshark("-r", path, "-q", "-z", ",".join(("pktan,rtt", "format=json") + options),
-                       *together)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    return json.loads(user.tshark_output(
+        "-r", path, "-q", "-z", ",".join(("pktan,rtt", "format=json") + options), *together))
 
 
 def ns(seconds_text):
@@ -45,12 +43,11 @@ def ns(seconds_text):
 
 def wireshark_initial_rtt(path):
     """{stream: (frame where initial_rtt first shows, iRTT ns, RST flag)}."""
-    proc = user.tshark("-r", path, "-T", "fields", "-e", "tcp.stream", "-e", "frame.number",
-                       "-e", "tcp.analysis.initial_rtt", "-e", "tcp.flags.reset",
-                       "-Y", "tcp.analysis.initial_rtt")
-    assert proc.returncode == 0, proc.stderr
+    out = user.tshark_output("-r", path, "-T", "fields", "-e", "tcp.stream", "-e", "frame.number",
+                             "-e", "tcp.analysis.initial_rtt", "-e", "tcp.flags.reset",
+                             "-Y", "tcp.analysis.initial_rtt")
     first = {}
-    for line in proc.stdout.splitlines():
+    for line in out.splitlines():
         stream, frame, irtt, rst = line.split("\t")
         first.setdefault(int(stream), (int(frame), ns(irtt), rst in ("1", "True")))
     return first
@@ -207,13 +204,12 @@ class GroundTruth(unittest.TestCase):
 def frame_facts(path):
     """{frame number: (time ns, tcp.stream, src port, dst port, SYN, ACK,
     payload length)} of the TCP frames, from tshark."""
-    proc = user.tshark("-r", path, "-Y", "tcp", "-T", "fields", "-e", "frame.number",
-                       "-e", "frame.time_epoch", "-e", "tcp.stream", "-e", "tcp.srcport",
-                       "-e", "tcp.dstport", "-e", "tcp.flags.syn", "-e", "tcp.flags.ack",
-                       "-e", "tcp.len")
-    assert proc.returncode == 0, proc.stderr
+    out = user.tshark_output("-r", path, "-Y", "tcp", "-T", "fields", "-e", "frame.number",
+                             "-e", "frame.time_epoch", "-e", "tcp.stream", "-e", "tcp.srcport",
+                             "-e", "tcp.dstport", "-e", "tcp.flags.syn", "-e", "tcp.flags.ack",
+                             "-e", "tcp.len")
     facts = {}
-    for line in proc.stdout.splitlines():
+    for line in out.splitlines():
         n, t, stream, sp, dp, syn, ack, length = line.split("\t")
         facts[int(n)] = (ns(t), int(stream), int(sp), int(dp), syn in ("1", "True"),
                          ack in ("1", "True"), int(length))

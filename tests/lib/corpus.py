@@ -31,7 +31,10 @@ def stage_recorded(user):
         if not checked_here(pcap):
             continue
         sidecar = os.path.splitext(pcap)[0] + ".json"
-        truth = json.load(open(sidecar)) if os.path.exists(sidecar) else None
+        truth = None
+        if os.path.exists(sidecar):
+            with open(sidecar) as f:
+                truth = json.load(f)
         staged.append((user.stage_file(pcap), truth))
     return staged
 

@@ -28,3 +28,17 @@ def parse_tree_text(text):
             if depth > 0:  # depth 0 is the root
                 counts[tuple(trail)] = int(line[count_at:].split()[0])
     return counts
+
+
+def parse_tree_sections(text):
+    """[(title, counts)] of every tree in one tshark's output (several -z
+    NAME,tree options), in the order printed. Each tree is a section that
+    starts with a line of "=" and its title ("IPv4 Statistics/Destinations
+    and Ports:"; 4.4 writes "IPv4 Statistics / Destinations and Ports:")."""
+    sections, lines = [], text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("====") and i + 1 < len(lines):
+            sections.append([lines[i + 1].rstrip(":"), []])
+        elif sections:
+            sections[-1][1].append(line)
+    return [(title, parse_tree_text("\n".join(body))) for title, body in sections]
