@@ -82,7 +82,7 @@ def variants(pcap, out_dir):
 class Corruption(unittest.TestCase):
     def test_every_capture_damaged(self):
         captures = sorted(glob.glob(os.path.join(env_setting("PKTAN_SOURCE_DIR"), "captures",
-                                                 "*.pcap")))
+                                                 "*.pcap*")))  # pcap and pcapng
         self.assertGreater(len(captures), 40)
         damaged = []
         for pcap in captures:
