@@ -17,6 +17,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from corpus import checked_here, wireshark_xy  # noqa: E402
+from wireshark_user import field_is_true  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -142,9 +143,9 @@ def packets(pcap):
         if d["tcp.srcport"]:
             r.update(kind="tcp", sport=int(d["tcp.srcport"]),
                      dport=int(d["tcp.dstport"]), stream=d["tcp.stream"],
-                     syn=d["tcp.flags.syn"] in ("1", "True"),
-                     ack=d["tcp.flags.ack"] in ("1", "True"),
-                     rst=d["tcp.flags.reset"] in ("1", "True"))
+                     syn=field_is_true(d["tcp.flags.syn"]),
+                     ack=field_is_true(d["tcp.flags.ack"]),
+                     rst=field_is_true(d["tcp.flags.reset"]))
         elif d["udp.srcport"]:
             r.update(kind="udp", sport=int(d["udp.srcport"]),
                      dport=int(d["udp.dstport"]))
@@ -335,7 +336,7 @@ class CorpusTest(unittest.TestCase):
                 frames[int(f[0])] = {
                     "t": float(f[1]), "interface": int(f[2]),
                     "ports": (int(f[3]), int(f[4])),
-                    "syn": f[5] in ("1", "True"), "ack": f[6] in ("1", "True"),
+                    "syn": field_is_true(f[5]), "ack": field_is_true(f[6]),
                     "len": int(f[7]), "stream": f[8]}
             before = 0
             with self.subTest(capture=meta["capture"]):

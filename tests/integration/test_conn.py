@@ -14,6 +14,7 @@ from collections import Counter
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from corpus import EveryCapture, ReportCorpus, WITH_FRAME_RECORDS  # noqa: E402
 from stats_tree_text import tree_counts  # noqa: E402
+from wireshark_user import field_is_true  # noqa: E402
 
 corpus = ReportCorpus(10000, 13)
 user, captures, generated = None, [], None
@@ -114,10 +115,6 @@ class SidecarTruth(unittest.TestCase):
                 self.assertTrue(any(phrase in v for v in verdicts), verdicts)
 
 
-def is_true(value):
-    return value in ("1", "True")  # 4.0 prints booleans as 1, 4.4 as True
-
-
 class DecisivePackets(EveryCapture, unittest.TestCase):
     """The decisive frame of each failed attempt is what Wireshark says it
     is: a RST, an ICMP destination unreachable, the stream's last SYN.
@@ -129,26 +126,18 @@ class DecisivePackets(EveryCapture, unittest.TestCase):
     FIELDS = ["frame.number", "tcp.stream", "tcp.flags.reset", "tcp.flags.syn", "tcp.flags.ack",
               "icmp.type", "icmpv6.type"]
 
-    def frames(self, path):
-        out = user.tshark_output("-r", path, "-T", "fields",
-                                 *sum((["-e", f] for f in self.FIELDS), []),
-                                 "-E", "occurrence=a", "-E", "aggregator=,")
-        for line in out.splitlines():
-            values = [v.split(",") if v else [] for v in line.split("\t")]
-            yield dict(zip(self.FIELDS, values))
-
     def check(self, path):
         report = conn(path)
         rst, unreachable, last_syn = set(), set(), {}
-        for f in self.frames(path):
+        for f in user.field_occurrences(path, self.FIELDS):
             frame = int(f["frame.number"][0])
-            if any(map(is_true, f["tcp.flags.reset"])):  # tcp.flags.reset == 1
+            if any(map(field_is_true, f["tcp.flags.reset"])):  # tcp.flags.reset == 1
                 rst.add(frame)
             if "3" in f["icmp.type"] or "1" in f["icmpv6.type"]:
                 unreachable.add(frame)  # icmp.type == 3 or icmpv6.type == 1
             # tcp.flags.syn == 1 and tcp.flags.ack == 0 and not icmp and not icmpv6
-            if (any(map(is_true, f["tcp.flags.syn"])) and
-                    any(not is_true(v) for v in f["tcp.flags.ack"]) and
+            if (any(map(field_is_true, f["tcp.flags.syn"])) and
+                    any(not field_is_true(v) for v in f["tcp.flags.ack"]) and
                     not f["icmp.type"] and not f["icmpv6.type"]):
                 last_syn[int(f["tcp.stream"][0])] = frame
         for a in report["attempts"]:

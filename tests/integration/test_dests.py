@@ -3,7 +3,6 @@
 generated 10 000-connection capture; view=servers and host= against the
 captures' ground truth sidecars and tshark's packet counts."""
 import csv
-import functools
 import struct
 import io
 import json
@@ -45,9 +44,8 @@ def wireshark_dests(path, family):
     return {(k[0], k[1], int(k[2])): v for k, v in trees[0].items() if len(k) == 3}
 
 
-@functools.lru_cache(maxsize=None)
 def wireshark_dests_trees(path):
-    """Both trees from one tshark run, read once per capture (under the
+    """Both trees from one tshark run, run once per capture (under the
     sanitizers Wireshark's tree on the generated capture is slow)."""
     return parse_tree_sections(user.tshark_output("-r", path, "-q", "-z", "dests,tree",
                                                   "-z", "ipv6_dests,tree"))
@@ -70,25 +68,22 @@ def as_wireshark_rows(report):
 
 
 def headers_outside_icmp(path):
-    """[(ip.version..., tcp.srcport..., udp.srcport...)] of each frame that
-    is no ICMP error (whose quoted headers the report does not count), every
-    occurrence of each field: one tshark run serves the two counts below."""
-    out = user.tshark_output("-r", path, "-Y", "not icmp and not icmpv6", "-T", "fields",
-                             "-e", "ip.version", "-e", "tcp.srcport", "-e", "udp.srcport",
-                             "-E", "occurrence=a", "-E", "aggregator=,")
-    return [tuple(f.split(",") if f else [] for f in line.split("\t"))
-            for line in out.splitlines()]
+    """Every ip.version, tcp.srcport and udp.srcport of each frame that is
+    no ICMP error (whose quoted headers the report does not count): one
+    tshark run serves the two counts below."""
+    return user.field_occurrences(path, ("ip.version", "tcp.srcport", "udp.srcport"),
+                                  "-Y", "not icmp and not icmpv6")
 
 
 def ip_headers_per_frame(path):
     """{number of IP headers in a frame}. Wireshark gives IPv6 headers an
     ip.version too."""
-    return {len(ip) for ip, _, _ in headers_outside_icmp(path) if ip}
+    return {len(f["ip.version"]) for f in headers_outside_icmp(path) if f["ip.version"]}
 
 
 def transport_headers(path):
     """TCP and UDP headers, counted one by one (a VXLAN frame holds two)."""
-    return sum(len(tcp) + len(udp) for _, tcp, udp in headers_outside_icmp(path))
+    return sum(len(f["tcp.srcport"]) + len(f["udp.srcport"]) for f in headers_outside_icmp(path))
 
 
 def vxlan_servers(path):

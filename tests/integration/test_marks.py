@@ -14,6 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from corpus import EveryCapture, ReportCorpus  # noqa: E402
+from wireshark_user import field_is_true  # noqa: E402
 
 corpus = ReportCorpus(10000, 17)
 user, captures, generated = None, [], None
@@ -74,7 +75,7 @@ class OutcomeMarks(EveryCapture, unittest.TestCase):
         path = next(p for p, _ in captures if os.path.basename(p) == "closed-v6-d5-server.pcap")
         rows = fields(path, 'pktan.conn.outcome == "refused"', "frame.number", "tcp.flags.reset")
         self.assertEqual(len(rows), 2)
-        self.assertTrue(all(rst in ("1", "True") for _, rst in rows))
+        self.assertTrue(all(field_is_true(rst) for _, rst in rows))
 
 
 class SlowHandshakeMarks(unittest.TestCase):
@@ -85,7 +86,7 @@ class SlowHandshakeMarks(unittest.TestCase):
         for stream, frame, irtt, rst in fields(path, "tcp.analysis.initial_rtt", "tcp.stream",
                                                "frame.number", "tcp.analysis.initial_rtt",
                                                "tcp.flags.reset"):
-            first.setdefault(stream, (int(frame), ns(irtt), rst in ("1", "True")))
+            first.setdefault(stream, (int(frame), ns(irtt), field_is_true(rst)))
         return {f: v for f, v, rst in first.values() if not rst and v > threshold_ms * 10**6}
 
     def check(self, path, threshold_ms):

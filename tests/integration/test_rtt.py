@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from corpus import EveryCapture, ReportCorpus, WITH_FRAME_RECORDS, wireshark_xy  # noqa: E402
 from stats_tree_text import tree_counts  # noqa: E402
-from wireshark_user import env_setting  # noqa: E402
+from wireshark_user import env_setting, field_is_true  # noqa: E402
 
 corpus = ReportCorpus(10000, 11)
 user, captures, generated = None, [], None
@@ -49,7 +49,7 @@ def wireshark_initial_rtt(path):
     first = {}
     for line in out.splitlines():
         stream, frame, irtt, rst = line.split("\t")
-        first.setdefault(int(stream), (int(frame), ns(irtt), rst in ("1", "True")))
+        first.setdefault(int(stream), (int(frame), ns(irtt), field_is_true(rst)))
     return first
 
 
@@ -211,8 +211,8 @@ def frame_facts(path):
     facts = {}
     for line in out.splitlines():
         n, t, stream, sp, dp, syn, ack, length = line.split("\t")
-        facts[int(n)] = (ns(t), int(stream), int(sp), int(dp), syn in ("1", "True"),
-                         ack in ("1", "True"), int(length))
+        facts[int(n)] = (ns(t), int(stream), int(sp), int(dp), field_is_true(syn),
+                         field_is_true(ack), int(length))
     return facts
 
 

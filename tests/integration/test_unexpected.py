@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from corpus import ReportCorpus  # noqa: E402
-from wireshark_user import env_setting  # noqa: E402
+from wireshark_user import env_setting, field_is_true  # noqa: E402
 
 corpus = ReportCorpus(2000, 23)
 user, captures, generated = None, [], None
@@ -213,8 +213,8 @@ def conversation_of(f):
         sport, dport = int(f[f"{transport}.srcport"]), int(f[f"{transport}.dstport"])
         stream = f[f"{transport}.stream"]
         hint = None
-        if transport == "tcp" and f["tcp.flags.syn"] in ("1", "True"):
-            hint = "src" if f["tcp.flags.ack"] in ("1", "True") else "dst"
+        if transport == "tcp" and field_is_true(f["tcp.flags.syn"]):
+            hint = "src" if field_is_true(f["tcp.flags.ack"]) else "dst"
         key = (transport, stream)
         return key, src, sport, dst, dport, hint
     if not src:

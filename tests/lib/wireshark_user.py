@@ -139,6 +139,20 @@ class WiresharkUser:
             self._outputs[args] = proc.stdout
         return self._outputs[args]
 
+    def field_occurrences(self, path, fields, *options):
+        """[{field: [every occurrence's value]}] per frame of path, from one
+        (cached) `tshark -T fields` run with options (a -Y filter, say)."""
+        out = self.tshark_output("-r", path, *options, "-T", "fields",
+                                 *sum((["-e", f] for f in fields), []),
+                                 "-E", "occurrence=a", "-E", "aggregator=,")
+        return [dict(zip(fields, (v.split(",") if v else [] for v in line.split("\t"))))
+                for line in out.splitlines()]
+
+
+def field_is_true(value):
+    """A boolean field's value as tshark prints it: 1 in 4.0, True from 4.4."""
+    return value in ("1", "True")
+
 
 EMPTY_PCAP = bytes.fromhex("d4c3b2a1020004000000000000000000ffff000001000000")
 
