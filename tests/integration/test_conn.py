@@ -13,7 +13,7 @@ from collections import Counter
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from corpus import EveryCapture, ReportCorpus, WITH_FRAME_RECORDS  # noqa: E402
-from stats_tree_text import tree_counts  # noqa: E402
+from stats_tree_text import report_and_tree_counts, tree_counts  # noqa: E402
 from wireshark_user import field_is_true  # noqa: E402
 
 corpus = ReportCorpus(10000, 13)
@@ -34,9 +34,18 @@ def tearDownModule():
 
 
 def conn(path, *options, fmt="json", together=()):
+    if not options and fmt == "json" and not together:
+        return conn_and_tree(path)[0]
     out = user.tshark_output("-r", path, "-q", "-z",
                              ",".join(("pktan,conn", f"format={fmt}") + options), *together)
     return json.loads(out) if fmt == "json" else out
+
+
+def conn_and_tree(path):
+    """pktan,conn in JSON and the dialog's tree of path (one tshark run:
+    every capture is checked with both)."""
+    text, tree = report_and_tree_counts(user, path, "pktan,conn,format=json", "pktan_conn,tree")
+    return json.loads(text), tree
 
 
 def rtt_alone(path, display_filter=None):
@@ -227,7 +236,7 @@ class DialogTree(unittest.TestCase):
     def test_tree_counts_equal_report(self):
         for path in [p for p, _ in captures] + [generated[0]]:
             with self.subTest(capture=os.path.basename(path)):
-                tree = tree_counts(user, path, "pktan_conn,tree")
+                tree = conn_and_tree(path)[1]
                 self.assertEqual({k: n for k, n in tree.items() if n}, self.expected(conn(path)))
 
     def test_display_filter(self):

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from corpus import EveryCapture, ReportCorpus, WITH_FRAME_RECORDS, wireshark_xy  # noqa: E402
-from stats_tree_text import tree_counts  # noqa: E402
+from stats_tree_text import report_and_tree_counts  # noqa: E402
 from wireshark_user import env_setting, field_is_true  # noqa: E402
 
 corpus = ReportCorpus(10000, 11)
@@ -32,8 +32,16 @@ def tearDownModule():
 
 
 def rtt_json(path, *options, together=()):
+    if not options and not together:
+        return rtt_and_tree(path)[0]
     return json.loads(user.tshark_output(
         "-r", path, "-q", "-z", ",".join(("pktan,rtt", "format=json") + options), *together))
+
+
+def rtt_and_tree(path):
+    """pktan,rtt in JSON and the dialog's tree of path (one tshark run)."""
+    text, tree = report_and_tree_counts(user, path, "pktan,rtt,format=json", "pktan_rtt,tree")
+    return json.loads(text), tree
 
 
 def ns(seconds_text):
@@ -341,7 +349,7 @@ class DialogTree(unittest.TestCase):
                 [generated[0]]:
             with self.subTest(capture=os.path.basename(path)):
                 report = rtt_json(path)
-                tree = tree_counts(user, path, "pktan_rtt,tree")
+                tree = rtt_and_tree(path)[1]
                 expected = {}
                 for s in report["servers"]:
                     addr = f"[{s['address']}]" if ":" in s["address"] else s["address"]

@@ -11,6 +11,14 @@ def tree_counts(user, path, zarg):
     return parse_tree_text(proc.stdout)
 
 
+def report_and_tree_counts(user, path, zarg, tree):
+    """(the text of pktan report zarg, tree_counts of stats tree tree) of
+    path from one tshark run (WiresharkUser.reports_of_one_run): the report
+    tests check a report's dialog tree against the report itself."""
+    (text,), stdout = user.reports_of_one_run(path, [zarg], "-z", tree)
+    return text, parse_tree_text(stdout)
+
+
 def parse_tree_text(text):
     """The counts of tree_counts from the text itself: tshark's output, or
     what Wireshark's statistics dialogs copy to the clipboard (the same

@@ -139,6 +139,29 @@ class WiresharkUser:
             self._outputs[args] = proc.stdout
         return self._outputs[args]
 
+    def reports_of_one_run(self, path, zargs, *options):
+        """([the output of each pktan report in zargs], standard output) of
+        one tshark run on path, run once per argument list like
+        tshark_output: each report writes a file of its own (out=), so that
+        standard output holds only what options print (stats trees:
+        parse_tree_sections). The report tests check every capture with
+        several reports, and a run on a recorded capture is mostly tshark's
+        start."""
+        key = ("reports", path, tuple(zargs)) + options
+        if key not in self._outputs:
+            files = [os.path.join(self.home, f"report-{len(self._outputs)}-{i}.out")
+                     for i in range(len(zargs))]
+            stdout = self.tshark_output("-r", path, "-q", *options,
+                                        *sum((["-z", f"{z},out={f}"]
+                                              for z, f in zip(zargs, files)), []))
+            texts = []
+            for f in files:
+                with open(f, encoding="utf-8") as report:
+                    texts.append(report.read())
+                os.remove(f)
+            self._outputs[key] = (texts, stdout)
+        return self._outputs[key]
+
     def field_occurrences(self, path, fields, *options):
         """[{field: [every occurrence's value]}] per frame of path, from one
         (cached) `tshark -T fields` run with options (a -Y filter, say)."""
