@@ -16,7 +16,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from corpus import checked_here, wireshark_xy  # noqa: E402
+from corpus import recorded_captures, wireshark_xy  # noqa: E402
 from wireshark_user import field_is_true  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -79,21 +79,6 @@ def has_child(paths, parent, child):
             if p[i] == parent and child in p[i + 1:]:
                 return True
     return False
-
-
-def load_corpus():
-    items = []
-    for pcap in sorted(glob.glob(os.path.join(CAPDIR, "*.pcap")) +
-                       glob.glob(os.path.join(CAPDIR, "*.pcapng"))):
-        if not checked_here(pcap):
-            continue
-        side = os.path.splitext(pcap)[0] + ".json"
-        meta = None
-        if os.path.exists(side):
-            with open(side) as f:
-                meta = json.load(f)
-        items.append((pcap, meta))
-    return items
 
 
 PACKET_FIELDS = ["frame.number", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst",
@@ -162,7 +147,7 @@ class CorpusTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.corpus = load_corpus()
+        cls.corpus = recorded_captures(CAPDIR)
         cls.by_name = {os.path.basename(p): (p, m) for p, m in cls.corpus}
 
     def metas(self, side=None, scenario=None):

@@ -22,12 +22,11 @@ def checked_here(pcap):
     return not (wireshark_xy() >= (4, 4) and os.path.basename(pcap).startswith("reorder-"))
 
 
-def stage_recorded(user):
-    """[(staged pcap, sidecar truth or None)] for every recorded capture this
-    Wireshark can be checked on."""
-    staged = []
-    for pcap in sorted(glob.glob(os.path.join(env_setting("PKTAN_SOURCE_DIR"), "captures",
-                                              "*.pcap*"))):
+def recorded_captures(capture_dir):
+    """[(pcap, sidecar truth or None)] for every recorded capture in
+    capture_dir this Wireshark can be checked on, by name."""
+    captures = []
+    for pcap in sorted(glob.glob(os.path.join(capture_dir, "*.pcap*"))):
         if not checked_here(pcap):
             continue
         sidecar = os.path.splitext(pcap)[0] + ".json"
@@ -35,8 +34,15 @@ def stage_recorded(user):
         if os.path.exists(sidecar):
             with open(sidecar) as f:
                 truth = json.load(f)
-        staged.append((user.stage_file(pcap), truth))
-    return staged
+        captures.append((pcap, truth))
+    return captures
+
+
+def stage_recorded(user):
+    """recorded_captures() of the source tree, staged where the test
+    account can read them."""
+    return [(user.stage_file(pcap), truth) for pcap, truth in
+            recorded_captures(os.path.join(env_setting("PKTAN_SOURCE_DIR"), "captures"))]
 
 
 def generate(user, connections, seed):
