@@ -134,10 +134,13 @@ class WiresharkUser:
         recorded captures each run is mostly tshark's start (about 0.5 s).
         Captures in the stage are never changed in place."""
         if args not in self._outputs:
-            proc = self.tshark(*args)
-            assert proc.returncode == 0, f"tshark {' '.join(args)}:\n{proc.stderr}"
-            self._outputs[args] = proc.stdout
+            self._outputs[args] = self._tshark_stdout(*args)
         return self._outputs[args]
+
+    def _tshark_stdout(self, *args):
+        proc = self.tshark(*args)
+        assert proc.returncode == 0, f"tshark {' '.join(args)}:\n{proc.stderr}"
+        return proc.stdout
 
     def reports_of_one_run(self, path, zargs, *options):
         """([the output of each pktan report in zargs], standard output) of
@@ -151,9 +154,9 @@ class WiresharkUser:
         if key not in self._outputs:
             files = [os.path.join(self.home, f"report-{len(self._outputs)}-{i}.out")
                      for i in range(len(zargs))]
-            stdout = self.tshark_output("-r", path, "-q", *options,
-                                        *sum((["-z", f"{z},out={f}"]
-                                              for z, f in zip(zargs, files)), []))
+            stdout = self._tshark_stdout("-r", path, "-q", *options,
+                                         *sum((["-z", f"{z},out={f}"]
+                                               for z, f in zip(zargs, files)), []))
             texts = []
             for f in files:
                 with open(f, encoding="utf-8") as report:
