@@ -49,16 +49,6 @@ const char *pktan_addr_to_str(const pktan_addr *addr, char *buf)
     }
 }
 
-int pktan_addr_cmp(const pktan_addr *a, const pktan_addr *b)
-{
-    return memcmp(a, b, sizeof *a);
-}
-
-gboolean pktan_addr_equal(const pktan_addr *a, const pktan_addr *b)
-{
-    return memcmp(a, b, sizeof *a) == 0;
-}
-
 gboolean pktan_addr_is_group(const pktan_addr *addr)
 {
     if (addr->family == PKTAN_AF_IPV4)

@@ -59,6 +59,45 @@ static void test_addr_binary(void)
     g_assert_cmpint(pktan_addr_cmp(&a, &b), <, 0);
 }
 
+static int sign(int x)
+{
+    return (x > 0) - (x < 0);
+}
+
+/* The inline order and equality are memcmp's over the whole struct, the
+ * order the reports' keys and ties have always had: checked on address
+ * pairs that differ in the family, in one byte of either half, or not at
+ * all. */
+static void test_addr_order_is_memcmp(void)
+{
+    GRand *rand = g_rand_new_with_seed(9);
+
+    for (int i = 0; i < 200000; i++) {
+        pktan_addr a, b;
+
+        for (gsize j = 0; j < sizeof a; j++)
+            ((guint8 *)&a)[j] = (guint8)g_rand_int_range(rand, 0, 256);
+        b = a;
+        switch (i % 4) {
+        case 0:
+            b.family = (guint8)g_rand_int_range(rand, 0, 256);
+            break;
+        case 1:
+            b.bytes[g_rand_int_range(rand, 0, 8)] ^= (guint8)g_rand_int_range(rand, 1, 256);
+            break;
+        case 2:
+            b.bytes[g_rand_int_range(rand, 8, 16)] ^= (guint8)g_rand_int_range(rand, 1, 256);
+            break;
+        default:
+            break;
+        }
+        g_assert_cmpint(sign(pktan_addr_cmp(&a, &b)), ==, sign(memcmp(&a, &b, sizeof a)));
+        g_assert_cmpint(sign(pktan_addr_cmp(&b, &a)), ==, sign(memcmp(&b, &a, sizeof a)));
+        g_assert_cmpint(pktan_addr_equal(&a, &b), ==, memcmp(&a, &b, sizeof a) == 0);
+    }
+    g_rand_free(rand);
+}
+
 static void test_flow_key_directions(void)
 {
     pktan_addr client = addr("10.0.0.1"), server = addr("10.0.0.2");
@@ -153,6 +192,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/addr/text", test_addr_text);
     g_test_add_func("/addr/binary", test_addr_binary);
+    g_test_add_func("/addr/order_is_memcmp", test_addr_order_is_memcmp);
     g_test_add_func("/flow_key/directions", test_flow_key_directions);
     g_test_add_func("/flow_key/record_map", test_flow_key_in_record_map);
     g_test_add_func("/flow_key/hash_bytes", test_hash_bytes);
