@@ -113,7 +113,25 @@ static void count(pktan_dest_row *row, guint32 bytes, pktan_ns when)
 void pktan_dests_add_packet(pktan_dests *d, const pktan_dest_key *key,
                             guint32 bytes, pktan_ns when)
 {
-    count(row_for(d->rows, key, when), bytes, when);
+    pktan_dests_add_hashed_packet(d, key, pktan_dests_key_hash(key), bytes, when);
+}
+
+/* The rows' map hashes its keys so (record_map.h), and the key's size is
+ * known here: the hash is a few straight-line words. */
+guint32 pktan_dests_key_hash(const pktan_dest_key *key)
+{
+    return pktan_hash_bytes(key, sizeof *key);
+}
+
+void pktan_dests_add_hashed_packet(pktan_dests *d, const pktan_dest_key *key, guint32 hash,
+                                   guint32 bytes, pktan_ns when)
+{
+    gboolean created;
+    pktan_dest_row *row = pktan_record_map_get_hashed(d->rows, key, hash, &created);
+
+    if (created)
+        row->first = row->last = when;
+    count(row, bytes, when);
 }
 
 /* The row stream_end names, if it is key's: a display filter or a capture
@@ -168,6 +186,11 @@ gboolean pktan_dests_prefetch_stream_end(const pktan_dests *d, pktan_streams str
 void pktan_dests_prefetch_new_row(const pktan_dests *d, const pktan_dest_key *key)
 {
     pktan_record_map_prefetch(d->rows, key);
+}
+
+void pktan_dests_prefetch_row(const pktan_dests *d, guint32 hash, pktan_prefetch_stage stage)
+{
+    pktan_record_map_prefetch_hashed(d->rows, hash, stage);
 }
 
 void pktan_dests_prefetch_conversation(const pktan_dests *d, guint8 transport, guint32 stream,

@@ -51,6 +51,11 @@ void pktan_dests_reset(pktan_dests *dests);
 /* packets view: one packet to key. */
 void pktan_dests_add_packet(pktan_dests *dests, const pktan_dest_key *key,
                             guint32 bytes, pktan_ns when);
+/* The same with the key's hash, made once for this and the prefetches
+ * that come before it. */
+guint32 pktan_dests_key_hash(const pktan_dest_key *key);
+void pktan_dests_add_hashed_packet(pktan_dests *dests, const pktan_dest_key *key, guint32 hash,
+                                   guint32 bytes, pktan_ns when);
 /* The same for a packet of a TCP or UDP stream whose key is that stream's
  * end it goes to (to_lower_end tells the two ends apart the same way for
  * every packet of the stream): found by the stream after the first time,
@@ -68,6 +73,9 @@ gboolean pktan_dests_prefetch_stream_end(const pktan_dests *dests, pktan_streams
                                          guint32 stream, gboolean to_lower_end,
                                          pktan_prefetch_stage stage);
 void pktan_dests_prefetch_new_row(const pktan_dests *dests, const pktan_dest_key *key);
+/* packets view, a packet counted by its key (pktan_dests_add_hashed_packet):
+ * the key's row, asked for by the key's hash (pktan_dests_key_hash). */
+void pktan_dests_prefetch_row(const pktan_dests *dests, guint32 hash, pktan_prefetch_stage stage);
 void pktan_dests_prefetch_conversation(const pktan_dests *dests, guint8 transport, guint32 stream,
                                        pktan_prefetch_stage stage);
 

@@ -115,6 +115,18 @@ void pktan_record_map_prefetch(const pktan_record_map *m, const void *key)
     __builtin_prefetch(&m->slots[pktan_hash_bytes(key, m->key_size) & m->slot_mask], 1);
 }
 
+/* Its first probe only: a key further on is rare at a load of one half. */
+void pktan_record_map_prefetch_hashed(const pktan_record_map *m, guint32 hash,
+                                      pktan_prefetch_stage stage)
+{
+    const slot *s = &m->slots[hash & m->slot_mask];
+
+    if (stage == PKTAN_PREFETCH_INDEX)
+        __builtin_prefetch(s, 1);
+    else if (s->index_plus_one != 0 && s->hash == hash)
+        pktan_prefetch_record(pktan_record_map_nth(m, s->index_plus_one - 1), m->record_size);
+}
+
 /* Doubles the slot array; records stay where they are. */
 static void grow(pktan_record_map *m)
 {
@@ -174,9 +186,8 @@ void *pktan_record_map_append(pktan_record_map *m, const void *key)
     return record;
 }
 
-guint pktan_record_map_get_index(pktan_record_map *m, const void *key, gboolean *created)
+static guint get_index(pktan_record_map *m, const void *key, guint32 hash, gboolean *created)
 {
-    guint32 hash = pktan_hash_bytes(key, m->key_size);
     guint32 i = find_slot(m, key, hash);
 
     if (created)
@@ -198,7 +209,18 @@ guint pktan_record_map_get_index(pktan_record_map *m, const void *key, gboolean 
     return m->count - 1;
 }
 
+guint pktan_record_map_get_index(pktan_record_map *m, const void *key, gboolean *created)
+{
+    return get_index(m, key, pktan_hash_bytes(key, m->key_size), created);
+}
+
 void *pktan_record_map_get(pktan_record_map *m, const void *key, gboolean *created)
 {
     return pktan_record_map_nth(m, pktan_record_map_get_index(m, key, created));
+}
+
+void *pktan_record_map_get_hashed(pktan_record_map *m, const void *key, guint32 hash,
+                                  gboolean *created)
+{
+    return pktan_record_map_nth(m, get_index(m, key, hash, created));
 }

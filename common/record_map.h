@@ -12,6 +12,8 @@
 
 #include <glib.h>
 
+#include "prefetch.h"
+
 typedef struct pktan_record_map pktan_record_map;
 
 /* Records are record_size bytes, the first key_size of which are the key
@@ -37,6 +39,16 @@ void *pktan_record_map_append(pktan_record_map *map, const void *key);
 /* The slot a get or lookup of key will probe first, asked for ahead
  * (prefetch.h): a hint, at the price of hashing key twice. */
 void pktan_record_map_prefetch(const pktan_record_map *map, const void *key);
+
+/* For a caller that asks for a key's slot and record ahead of adding it
+ * (prefetch.h) and hashes the key once for both: get with the key's hash,
+ * pktan_hash_bytes(key, key_size) (flow_key.h), and what it will touch
+ * (the slot at the INDEX stage, the record the slot names, if any, at
+ * STATE). */
+void *pktan_record_map_get_hashed(pktan_record_map *map, const void *key, guint32 hash,
+                                  gboolean *created);
+void pktan_record_map_prefetch_hashed(const pktan_record_map *map, guint32 hash,
+                                      pktan_prefetch_stage stage);
 
 guint pktan_record_map_size(const pktan_record_map *map);
 

@@ -29,18 +29,6 @@ pktan_ns pktan_ns_from_nstime(const nstime_t *t)
     return (pktan_ns)t->secs * PKTAN_NS_PER_SEC + t->nsecs;
 }
 
-gboolean pktan_same_address(const address *a, const address *b)
-{
-    return (a->data == b->data && a->type == b->type && a->len == b->len) || addresses_equal(a, b);
-}
-
-gboolean pktan_is_pinfo_transport(const packet_info *pinfo, port_type ptype, const address *src,
-                                  const address *dst, guint16 src_port, guint16 dst_port)
-{
-    return pinfo->ptype == ptype && pinfo->srcport == src_port && pinfo->destport == dst_port &&
-           pktan_same_address(&pinfo->net_src, src) && pktan_same_address(&pinfo->net_dst, dst);
-}
-
 gboolean pktan_to_lower_end(const address *src, const address *dst, guint16 src_port,
                             guint16 dst_port)
 {

@@ -23,12 +23,20 @@ pktan_ns pktan_ns_from_nstime(const nstime_t *t);
 /* Whether a and b are the same address. The tcp and udp taps' addresses
  * are shallow copies of pinfo's, so the pointers are compared first, which
  * spares two memcmp calls a packet. */
-gboolean pktan_same_address(const address *a, const address *b);
+static inline gboolean pktan_same_address(const address *a, const address *b)
+{
+    return (a->data == b->data && a->type == b->type && a->len == b->len) || addresses_equal(a, b);
+}
 
 /* Whether a TCP or UDP header (ptype PT_TCP or PT_UDP) has pinfo's
  * addresses and ports: the ones Wireshark's Destinations and Ports reads. */
-gboolean pktan_is_pinfo_transport(const packet_info *pinfo, port_type ptype, const address *src,
-                                  const address *dst, guint16 src_port, guint16 dst_port);
+static inline gboolean pktan_is_pinfo_transport(const packet_info *pinfo, port_type ptype,
+                                                const address *src, const address *dst,
+                                                guint16 src_port, guint16 dst_port)
+{
+    return pinfo->ptype == ptype && pinfo->srcport == src_port && pinfo->destport == dst_port &&
+           pktan_same_address(&pinfo->net_src, src) && pktan_same_address(&pinfo->net_dst, dst);
+}
 
 /* Whether a stream's packets from src to dst go to its lower end: the
  * lower port, or for equal ports the lower address. */

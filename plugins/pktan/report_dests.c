@@ -14,20 +14,6 @@
 #include "report_taps.h"
 #include "reports.h"
 
-/* packets view: a frame's IP headers that wait for its TCP or UDP header,
- * whose stream finds their row without hashing their key. */
-typedef struct {
-    guint32 frame;
-    guint waiting;       /* IP headers not counted yet, all with the key below */
-    pktan_dest_key key;
-    guint32 bytes;
-    pktan_ns when;
-    gboolean found;      /* the frame's stream end is known: */
-    pktan_streams streams;
-    guint32 stream;
-    gboolean to_lower_end;
-} frame_rows;
-
 /* The counts wait in a queue (see batch.h) and are added in runs:
  * nothing in a -z report reads a row before the report is drawn. */
 #define QUEUED_COUNTS 128
@@ -39,6 +25,7 @@ typedef struct {
     count_kind kind;
     pktan_dest_key key; /* a conversation's source end */
     pktan_dest_key to;  /* COUNT_CONVERSATION: its destination end */
+    guint32 hash;       /* COUNT_PACKET: the key's */
     pktan_streams streams;
     guint32 stream;
     gboolean to_lower_end;
@@ -50,7 +37,6 @@ typedef struct {
 typedef struct {
     pktan_report_output output;
     pktan_dests *dests;
-    frame_rows frame;
     pktan_batch *queue; /* of queued_count */
 } dests_report;
 
@@ -60,7 +46,7 @@ static void add_count(void *dests, void *record)
 
     switch (q->kind) {
     case COUNT_PACKET:
-        pktan_dests_add_packet(dests, &q->key, q->bytes, q->when);
+        pktan_dests_add_hashed_packet(dests, &q->key, q->hash, q->bytes, q->when);
         break;
     case COUNT_STREAM_PACKET:
         pktan_dests_add_stream_packet(dests, &q->key, q->streams, q->stream, q->to_lower_end,
@@ -78,10 +64,10 @@ static void prefetch_count(void *dests, const void *record, pktan_prefetch_stage
 {
     const queued_count *q = record;
 
-    if (q->kind == COUNT_STREAM_PACKET) {
-        if (pktan_dests_prefetch_stream_end(dests, q->streams, q->stream, q->to_lower_end, stage))
-            pktan_dests_prefetch_new_row(dests, &q->key);
-    } else if (q->kind == COUNT_CONVERSATION)
+    /* A stream packet's count comes from a frame record, never queued. */
+    if (q->kind == COUNT_PACKET)
+        pktan_dests_prefetch_row(dests, q->hash, stage);
+    else if (q->kind == COUNT_CONVERSATION)
         pktan_dests_prefetch_conversation(dests, q->key.ip_proto, q->stream, stage);
 }
 
@@ -89,11 +75,6 @@ static void queue_count(dests_report *r, const queued_count *count)
 {
     *(queued_count *)pktan_batch_slot(r->queue) = *count;
     pktan_batch_push(r->queue);
-}
-
-static void queue_packet(dests_report *r, const pktan_dest_key *key, guint32 bytes, pktan_ns when)
-{
-    queue_count(r, &(queued_count){.kind = COUNT_PACKET, .key = *key, .bytes = bytes, .when = when});
 }
 
 /* The protocol after this IP header, from the header's tap data. */
@@ -131,97 +112,24 @@ static gboolean packet_key(packet_info *pinfo, guint8 header_proto,
     return TRUE;
 }
 
-/* Headers whose frame never showed its stream end: by their key. */
-static void count_waiting(dests_report *r)
-{
-    frame_rows *f = &r->frame;
-
-    for (; f->waiting > 0; f->waiting--)
-        queue_packet(r, &f->key, f->bytes, f->when);
-}
-
-static void count_at_stream_end(dests_report *r, const pktan_dest_key *key, guint32 bytes,
-                                pktan_ns when)
-{
-    const frame_rows *f = &r->frame;
-
-    queue_count(r, &(queued_count){.kind = COUNT_STREAM_PACKET, .key = *key,
-                                   .streams = f->streams, .stream = f->stream,
-                                   .to_lower_end = f->to_lower_end, .bytes = bytes,
-                                   .when = when});
-}
-
-/* A new frame leaves nothing waiting and no stream end found; the other
- * fields are written before they are read. */
-static frame_rows *frame_of(dests_report *r, guint32 frame)
-{
-    if (r->frame.frame != frame) {
-        count_waiting(r);
-        r->frame.found = FALSE;
-        r->frame.frame = frame;
-    }
-    return &r->frame;
-}
-
 /* Every IP header of a frame counts at the key pinfo gives once the frame
- * is dissected; when that is a TCP or UDP port, the header waits for the
- * frame's TCP or UDP header whose stream end it is (the IP tap comes
- * first). */
-static void count_packet(dests_report *r, int tap, packet_info *pinfo, const void *data)
+ * is dissected, found by the key's hash. (Found by the frame's TCP or UDP
+ * stream instead, it took a second tap callback a packet, whose code
+ * tshark's dissection evicts between any two: that cost more than the
+ * hash, docs/performance-notes.md.) Written in the queue's slot, not
+ * copied there. */
+static void packets_view_packet(void *report, int tap, packet_info *pinfo, const void *data)
 {
-    guint8 transport = pktan_ip_proto_of_port_type(pinfo->ptype);
-    pktan_dest_key key;
-    guint32 bytes = pinfo->fd->pkt_len;
-    pktan_ns when = pktan_ns_from_nstime(&pinfo->rel_ts);
-    frame_rows *f;
+    dests_report *r = report;
+    queued_count *q = pktan_batch_slot(r->queue);
 
-    if (!packet_key(pinfo, header_protocol(tap, data), r->output.args, &key))
+    if (!packet_key(pinfo, header_protocol(tap, data), r->output.args, &q->key))
         return;
-    if (transport != PKTAN_IPPROTO_TCP && transport != PKTAN_IPPROTO_UDP) {
-        queue_packet(r, &key, bytes, when);
-        return;
-    }
-    f = frame_of(r, pinfo->num);
-    if (f->found) {
-        count_at_stream_end(r, &key, bytes, when);
-        return;
-    }
-    f->waiting++;
-    f->key = key;
-    f->bytes = bytes;
-    f->when = when;
-}
-
-/* A TCP or UDP header is the frame's stream end if pinfo's addresses and
- * ports, the ones the key is made of, are its own. */
-static void find_stream_end(dests_report *r, packet_info *pinfo, port_type ptype,
-                            const address *src, const address *dst, guint16 src_port,
-                            guint16 dst_port, guint32 stream)
-{
-    frame_rows *f = frame_of(r, pinfo->num);
-
-    if (f->found || !pktan_is_pinfo_transport(pinfo, ptype, src, dst, src_port, dst_port))
-        return;
-    f->found = TRUE;
-    f->streams = ptype == PT_TCP ? PKTAN_STREAMS_TCP : PKTAN_STREAMS_UDP;
-    f->stream = stream;
-    f->to_lower_end = pktan_to_lower_end(src, dst, src_port, dst_port);
-    for (; f->waiting > 0; f->waiting--)
-        count_at_stream_end(r, &f->key, f->bytes, f->when);
-}
-
-static void find_transport_stream_end(dests_report *r, int tap, packet_info *pinfo,
-                                      const void *data)
-{
-    const struct tcpheader *th = data;
-    const e_udphdr *uh = data;
-
-    if (tap == PKTAN_TAP_TCP)
-        find_stream_end(r, pinfo, PT_TCP, &th->ip_src, &th->ip_dst, th->th_sport, th->th_dport,
-                        th->th_stream);
-    else
-        find_stream_end(r, pinfo, PT_UDP, &uh->ip_src, &uh->ip_dst, uh->uh_sport, uh->uh_dport,
-                        uh->uh_stream);
+    q->kind = COUNT_PACKET;
+    q->hash = pktan_dests_key_hash(&q->key);
+    q->bytes = pinfo->fd->pkt_len;
+    q->when = pktan_ns_from_nstime(&pinfo->rel_ts);
+    pktan_batch_push(r->queue);
 }
 
 /* servers view: one packet of a conversation, both directions counted at
@@ -289,14 +197,6 @@ static void count_transport_conversation(dests_report *r, int tap, packet_info *
                            pktan_server_hint_of_tcp(th->th_flags));
 }
 
-static void packets_view_packet(void *report, int tap, packet_info *pinfo, const void *data)
-{
-    if (tap == PKTAN_TAP_TCP || tap == PKTAN_TAP_UDP)
-        find_transport_stream_end(report, tap, pinfo, data);
-    else
-        count_packet(report, tap, pinfo, data);
-}
-
 static void servers_view_packet(void *report, int tap, packet_info *pinfo, const void *data)
 {
     if (tap == PKTAN_TAP_TCP || tap == PKTAN_TAP_UDP)
@@ -306,9 +206,9 @@ static void servers_view_packet(void *report, int tap, packet_info *pinfo, const
 }
 
 /* A frame record: its IP header counts at its TCP or UDP header's stream
- * end, as the two records would (after what an earlier frame left
- * waiting). The set's queue already runs frame records together, so a
- * frame record's count is added at once, not queued again. */
+ * end, found by the stream after the first time (the record has it for
+ * free). The set's queue already runs frame records together, so a frame
+ * record's count is added at once, not queued again. */
 static void packets_view_frame(void *report, const pktan_frame_record *frame)
 {
     dests_report *r = report;
@@ -320,7 +220,6 @@ static void packets_view_frame(void *report, const pktan_frame_record *frame)
                           .bytes = frame->bytes,
                           .when = frame->rel_time};
 
-    frame_of(r, frame->frame);
     if (args->has_host && !pktan_addr_equal(&frame->src, &args->host))
         return;
     pktan_dest_key_make(&count.key, &frame->dst, frame->transport, TRUE, frame->dst_port);
@@ -364,7 +263,6 @@ static void dests_reset(void *report)
     dests_report *r = report;
 
     pktan_dests_reset(r->dests);
-    memset(&r->frame, 0, sizeof r->frame);
     pktan_batch_discard(r->queue);
 }
 
@@ -373,7 +271,6 @@ static void dests_draw(void *report)
     dests_report *r = report;
     pktan_report_context ctx = pktan_report_output_context(&r->output);
 
-    count_waiting(r);
     pktan_batch_flush(r->queue);
     pktan_dests_report_write(r->dests, &ctx);
     pktan_report_output_drawn(&r->output);
@@ -392,17 +289,16 @@ static void dests_finish(void *report)
 /* The servers view reads TCP and UDP conversations from their own taps,
  * whose records hold each header's own ports and stream (pinfo holds only
  * the innermost ones, wrong for the outer header of a tunnel); the packets
- * view their streams. */
+ * view only IP headers, and the frame records of a set that makes them. */
 char *pktan_dests_start(const pktan_report_output *output)
 {
     pktan_report_reader reader = {
-        PKTAN_TAP_BIT(PKTAN_TAP_IP) | PKTAN_TAP_BIT(PKTAN_TAP_IPV6) |
-            PKTAN_TAP_BIT(PKTAN_TAP_TCP) | PKTAN_TAP_BIT(PKTAN_TAP_UDP),
-        FALSE, packets_view_packet, packets_view_frame, dests_reset, dests_draw, dests_finish,
-        packets_view_prefetch};
+        PKTAN_TAP_BIT(PKTAN_TAP_IP) | PKTAN_TAP_BIT(PKTAN_TAP_IPV6), FALSE, packets_view_packet,
+        packets_view_frame, dests_reset, dests_draw, dests_finish, packets_view_prefetch};
     dests_report *r = g_new0(dests_report, 1);
 
     if (output->args->view != PKTAN_VIEW_PACKETS) {
+        reader.taps |= PKTAN_TAP_BIT(PKTAN_TAP_TCP) | PKTAN_TAP_BIT(PKTAN_TAP_UDP);
         reader.packet = servers_view_packet;
         reader.frame = servers_view_frame;
         reader.prefetch = servers_view_prefetch;

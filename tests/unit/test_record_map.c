@@ -3,6 +3,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "flow_key.h"
 #include "record_map.h"
 #include "stream_map.h"
 
@@ -84,6 +85,42 @@ static stream_record *stream_lookup(pktan_stream_map *m, pktan_streams streams, 
 }
 
 /* Dense streams: found by their number, in both numberings apart. */
+/* A caller that hashes its key once (dests' packets view) finds the
+ * records get finds, and the prefetches of both stages, for keys with a
+ * record and without, change nothing. */
+static void test_hashed(void)
+{
+    pktan_record_map *m = pktan_record_map_new(sizeof(guint32) * 2, sizeof(record));
+    enum { N = 5000 };
+    gboolean created;
+
+    for (guint32 i = 0; i < N; i++) {
+        guint32 key[2] = {i, i * 7};
+        guint32 hash = pktan_hash_bytes(key, sizeof key);
+        record *r;
+
+        pktan_record_map_prefetch_hashed(m, hash, PKTAN_PREFETCH_INDEX);
+        pktan_record_map_prefetch_hashed(m, hash, PKTAN_PREFETCH_STATE);
+        r = pktan_record_map_get_hashed(m, key, hash, &created);
+        g_assert_true(created);
+        r->count = i;
+        pktan_record_map_prefetch_hashed(m, hash, PKTAN_PREFETCH_STATE);
+    }
+    g_assert_cmpuint(pktan_record_map_size(m), ==, N);
+    for (guint32 i = 0; i < N; i++) {
+        guint32 key[2] = {i, i * 7};
+        record *by_hash = pktan_record_map_get_hashed(m, key, pktan_hash_bytes(key, sizeof key),
+                                                      &created);
+
+        g_assert_false(created);
+        g_assert_true(by_hash == pktan_record_map_get(m, key, NULL));
+        g_assert_true(by_hash == pktan_record_map_lookup(m, key));
+        g_assert_cmpuint(by_hash->count, ==, i);
+    }
+    g_assert_cmpuint(pktan_record_map_size(m), ==, N);
+    pktan_record_map_free(m);
+}
+
 static void test_stream_map_dense(void)
 {
     pktan_stream_map *m = pktan_stream_map_new(sizeof(guint32) * 2, sizeof(stream_record));
@@ -169,6 +206,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/record_map/insert_lookup_grow", test_insert_lookup_grow);
+    g_test_add_func("/record_map/hashed", test_hashed);
     g_test_add_func("/stream_map/dense", test_stream_map_dense);
     g_test_add_func("/stream_map/fallbacks", test_stream_map_fallbacks);
     return g_test_run();
