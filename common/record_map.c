@@ -110,11 +110,6 @@ static guint32 find_slot(const pktan_record_map *m, const void *key, guint32 has
     }
 }
 
-void pktan_record_map_prefetch(const pktan_record_map *m, const void *key)
-{
-    __builtin_prefetch(&m->slots[pktan_hash_bytes(key, m->key_size) & m->slot_mask], 1);
-}
-
 /* Its first probe only: a key further on is rare at a load of one half. */
 void pktan_record_map_prefetch_hashed(const pktan_record_map *m, guint32 hash,
                                       pktan_prefetch_stage stage)
@@ -125,6 +120,11 @@ void pktan_record_map_prefetch_hashed(const pktan_record_map *m, guint32 hash,
         __builtin_prefetch(s, 1);
     else if (s->index_plus_one != 0 && s->hash == hash)
         pktan_prefetch_record(pktan_record_map_nth(m, s->index_plus_one - 1), m->record_size);
+}
+
+void pktan_record_map_prefetch(const pktan_record_map *m, const void *key)
+{
+    pktan_record_map_prefetch_hashed(m, pktan_hash_bytes(key, m->key_size), PKTAN_PREFETCH_INDEX);
 }
 
 /* Doubles the slot array; records stay where they are. */
